@@ -1,0 +1,66 @@
+/**
+ * The image report: what a successful build produced, read from the engine (image inspect and
+ * history) plus the stages seen in the build. Shown to the learner and stored with the result.
+ */
+import { z } from "zod";
+
+export const LayerInfo = z.object({
+  /** The history entry's `CreatedBy`, trimmed of BuildKit's `/bin/sh -c` noise. */
+  instruction: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  /** True when the layer comes from the base image rather than the learner's final stage. */
+  fromBase: z.boolean(),
+  /** History entries with no filesystem change (ENV, CMD, …) are kept with `empty: true`. */
+  empty: z.boolean(),
+});
+export type LayerInfo = z.infer<typeof LayerInfo>;
+
+export const ImageConfigSummary = z.object({
+  /** `Config.User` as set; empty string means root. */
+  user: z.string(),
+  cmd: z.array(z.string()).nullable(),
+  entrypoint: z.array(z.string()).nullable(),
+  /** `exec` when CMD/ENTRYPOINT is a JSON array run directly; `shell` when wrapped in `/bin/sh -c`. */
+  cmdForm: z.enum(["exec", "shell", "none"]),
+  healthcheck: z.array(z.string()).nullable(),
+  exposedPorts: z.array(z.string()),
+  /** Names only: values may hold secrets and are never sent to the browser. */
+  envNames: z.array(z.string()),
+  workdir: z.string(),
+});
+export type ImageConfigSummary = z.infer<typeof ImageConfigSummary>;
+
+export const StageInfo = z.object({
+  index: z.number().int().nonnegative(),
+  name: z.string().nullable(),
+  /** The `FROM` argument as written. */
+  base: z.string(),
+  /** Stages or images this stage copies from (`COPY --from`). */
+  copiesFrom: z.array(z.string()),
+  /** Whether BuildKit built it for the final target (a stage nothing needs is skipped). */
+  built: z.boolean(),
+});
+export type StageInfo = z.infer<typeof StageInfo>;
+
+export const ImageReport = z.object({
+  sizeBytes: z.number().int().nonnegative(),
+  layers: z.array(LayerInfo),
+  config: ImageConfigSummary,
+  stages: z.array(StageInfo),
+  /** Platform of the final image, e.g. `linux/amd64`. */
+  platform: z.string(),
+});
+export type ImageReport = z.infer<typeof ImageReport>;
+
+/** Human size with binary units: 1536 → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
