@@ -1,0 +1,71 @@
+/**
+ * Every sandbox limit in one place. Each number says why it is what it is; the README's
+ * "Sandbox limits" table mirrors this file. Change a number here and nowhere else.
+ */
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+export const SANDBOX_LIMITS = {
+  dockerfile: {
+    /** A real course Dockerfile is under 4 KiB; 64 KiB leaves room and keeps parsing instant. */
+    maxBytes: 64 * KiB,
+    /** Deeply continued lines are a parser-abuse vector; no lesson needs more than a few. */
+    maxLines: 2_000,
+  },
+  context: {
+    /** The exercise's own files plus the Dockerfile; exercises ship small sample apps. */
+    maxBytes: 16 * MiB,
+    maxFiles: 500,
+  },
+  build: {
+    /** Wall-clock limit for one build; the slowest course build (cold Go compile) takes ~60 s. */
+    timeoutMs: 180_000,
+    /** Total build output sent to the learner; BuildKit itself only clips per step (2 MiB). */
+    logCapBytes: 1 * MiB,
+    /** Final image size above which the run fails and the image is deleted at once. */
+    maxImageBytes: 2 * GiB,
+    /** Refuse new builds when the engine's data disk has less than this free. */
+    minFreeDiskBytes: 5 * GiB,
+  },
+  /** Written on BuildKit's parent cgroup (DESIGN.md §3): an aggregate over concurrent builds. */
+  buildCgroup: {
+    /** Enough for gcc/go compiles; a memory bomb is killed well before it hurts the host. */
+    memoryBytes: 1536 * MiB,
+    /** A Go build uses < 60 threads; a fork bomb hits this at once. */
+    pids: 512,
+    /** Two cores on a CI machine: leave one for the runner, the web app and the engine. */
+    cpus: 1,
+  },
+  /** Containers started at check time (output checks, probes). */
+  container: {
+    memoryBytes: 128 * MiB,
+    pids: 64,
+    nanoCpus: 500_000_000,
+    /** Captured stdout/stderr per container; the attach stream itself is uncapped. */
+    outputCapBytes: 64 * KiB,
+    defaultTimeoutMs: 10_000,
+    tmpfsSize: "16m",
+  },
+  queue: {
+    /** One build at a time per engine makes the cgroup caps per-build caps. */
+    buildSlots: 1,
+    /** Waiting runs beyond this answer `busy`. */
+    maxQueued: 20,
+    /** Per learner: one running or queued run at a time. */
+    perLearner: 1,
+  },
+  socket: {
+    /** Frames larger than this are refused before parsing. */
+    maxFrameBytes: 256 * KiB,
+    /** Messages per connection per 10 s window before `rate_limited`. */
+    messagesPerWindow: 20,
+    windowMs: 10_000,
+    /** Close connections with no traffic for this long. */
+    idleTimeoutMs: 10 * 60_000,
+    /** Coalesce log chunks into one frame at most this often. */
+    logFlushMs: 50,
+  },
+} as const;
+
+export type SandboxLimits = typeof SANDBOX_LIMITS;

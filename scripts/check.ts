@@ -1,0 +1,122 @@
+/**
+ * `npm test`: every check the project has, in dependency order, with a summary table and the
+ * plain closing line CI reads ("Tests: N passed, N failed").
+ *
+ * Setup steps (images, database) stop the run when they fail, since nothing after them can pass;
+ * test steps all run so one failure does not hide another.
+ *
+ *   tsx scripts/check.ts                 everything
+ *   tsx scripts/check.ts --skip e2e,engine   leave suites out (for quick local loops)
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+type Step = {
+  name: string;
+  cmd: string[];
+  /** A failing setup step ends the run. */
+  setup?: boolean;
+  /** Vitest project whose JSON report gives the test counts. */
+  vitest?: string;
+};
+
+const reportDir = path.resolve("tmp/test-reports");
+
+function vitest(project: string): string[] {
+  return [
+    "npx",
+    "vitest",
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${path.join(reportDir, `${project}.json`)}`,
+  ];
+}
+
+const steps: Step[] = [
+  { name: "typecheck", cmd: ["npx", "tsc", "--noEmit"] },
+  { name: "db:check-schemas", cmd: ["npm", "run", "--silent", "db:check-schemas"] },
+  { name: "lessons:check", cmd: ["npm", "run", "--silent", "lessons:check"] },
+  { name: "images:prepare", cmd: ["npm", "run", "--silent", "images:prepare"], setup: true },
+  { name: "db:migrate", cmd: ["npm", "run", "--silent", "db:migrate"], setup: true },
+  { name: "unit", cmd: vitest("unit"), vitest: "unit" },
+  { name: "engine", cmd: vitest("engine"), vitest: "engine" },
+  { name: "lessons:verify", cmd: ["npm", "run", "--silent", "lessons:verify"] },
+  { name: "build", cmd: ["npm", "run", "--silent", "build"], setup: true },
+  { name: "e2e", cmd: vitest("e2e"), vitest: "e2e" },
+];
+
+type Outcome = { name: string; ok: boolean; seconds: number; passed: number; failed: number; skipped: number };
+
+function run(cmd: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const [bin, ...args] = cmd;
+    const child = spawn(bin!, args, { stdio: "inherit", env: process.env });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on("error", () => resolve(127));
+  });
+}
+
+function vitestCounts(project: string): { passed: number; failed: number; skipped: number } | null {
+  try {
+    const json = JSON.parse(readFileSync(path.join(reportDir, `${project}.json`), "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
+    return { passed: json.numPassedTests, failed: json.numFailedTests, skipped: json.numPendingTests + json.numTodoTests };
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  const skip = new Set(
+    (process.argv.find((a) => a.startsWith("--skip="))?.slice(7) ?? process.argv[process.argv.indexOf("--skip") + 1] ?? "")
+      .split(",")
+      .filter(Boolean),
+  );
+  rmSync(reportDir, { recursive: true, force: true });
+  mkdirSync(reportDir, { recursive: true });
+  const outcomes: Outcome[] = [];
+  for (const step of steps) {
+    if (skip.has(step.name)) continue;
+    console.log(`\n\x1b[1m▶ ${step.name}\x1b[0m  ${step.cmd.join(" ")}`);
+    const started = Date.now();
+    const code = await run(step.cmd);
+    const seconds = (Date.now() - started) / 1000;
+    const counts = step.vitest ? vitestCounts(step.vitest) : null;
+    const ok = code === 0;
+    outcomes.push({
+      name: step.name,
+      ok,
+      seconds,
+      passed: counts ? counts.passed : ok ? 1 : 0,
+      failed: counts ? counts.failed + (ok || counts.failed > 0 ? 0 : 1) : ok ? 0 : 1,
+      skipped: counts?.skipped ?? 0,
+    });
+    if (!ok && step.setup) {
+      console.error(`\n${step.name} failed; the steps after it need it, so the run stops here.`);
+      break;
+    }
+  }
+  console.log("\nstep               result   time     passed  failed  skipped");
+  for (const o of outcomes) {
+    console.log(
+      `${o.name.padEnd(18)} ${(o.ok ? "ok" : "FAILED").padEnd(8)} ${`${o.seconds.toFixed(0)}s`.padEnd(8)} ${String(o.passed).padStart(6)}  ${String(o.failed).padStart(6)}  ${String(o.skipped).padStart(7)}`,
+    );
+  }
+  const total = outcomes.reduce(
+    (t, o) => ({ passed: t.passed + o.passed, failed: t.failed + o.failed, skipped: t.skipped + o.skipped }),
+    { passed: 0, failed: 0, skipped: 0 },
+  );
+  const allOk = outcomes.length === steps.length - skip.size && outcomes.every((o) => o.ok);
+  console.log(`\nTests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  process.exit(allOk ? 0 : 1);
+}
+
+void main();
