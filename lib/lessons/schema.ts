@@ -58,7 +58,9 @@ export type Exercise = ExerciseManifest & {
   contextFiles: string[];
 };
 
-export type Lesson = LessonFrontmatter & {
+// Omit: the frontmatter's `exercises` (folder names) is replaced by the loaded exercises; an
+// intersection of the two would type `exercises` as `string[] & Exercise[]`, unusable for readers.
+export type Lesson = Omit<LessonFrontmatter, "exercises"> & {
   slug: string;
   order: number;
   dir: string;
