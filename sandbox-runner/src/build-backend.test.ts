@@ -1,0 +1,159 @@
+// What the runner *sends* cannot be observed on the real engine, and neither can an engine that is
+// down or drops the connection: a tiny HTTP server on a unix socket plays the engine here, replaying
+// response bodies recorded from the real one. Real builds are in build-backend.engine.test.ts.
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { BuildStep } from "@/lib/protocol";
+import { buildQuery, runBuild, type BuildLogEvent } from "./build-backend";
+import { createDocker } from "./engine";
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "__fixtures__", name), "utf8");
+
+type Seen = { method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer };
+let dir: string;
+let socket: string;
+let server: http.Server;
+let seen: Seen[];
+let handler: (req: Seen, res: http.ServerResponse) => void;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "sc-fake-engine-"));
+  socket = path.join(dir, "docker.sock");
+  seen = [];
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const s = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) };
+      seen.push(s);
+      handler(s, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+});
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await rm(dir, { recursive: true, force: true });
+});
+
+function options(over: Partial<Parameters<typeof runBuild>[0]> = {}) {
+  const steps: BuildStep[] = [];
+  const logs: BuildLogEvent[] = [];
+  const opts = {
+    docker: createDocker(socket),
+    context: Buffer.from("pretend this is a tar"),
+    tag: "stagecraft-run:abc123",
+    signal: new AbortController().signal,
+    timeoutMs: 10_000,
+    logCapBytes: 1 << 20,
+    onStep: (s: BuildStep) => steps.push(s),
+    onLog: (e: BuildLogEvent) => logs.push(e),
+    ...over,
+  };
+  return { opts, steps, logs };
+}
+
+const answerBuildWith = (body: string, size = 2_000_000) => (req: Seen, res: http.ServerResponse) => {
+  if (req.url.startsWith("/build")) {
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(body);
+  } else if (req.method === "GET" && req.url.startsWith("/images/")) {
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ Id: "sha256:from-inspect", Size: size }));
+  } else {
+    res.writeHead(req.method === "DELETE" ? 200 : 404, { "Content-Type": "application/json" });
+    res.end(req.method === "DELETE" ? "[]" : '{"message":"not found"}');
+  }
+};
+
+describe("runBuild on the wire", () => {
+  it("sends one POST /build with the fixed query, the tar body and no session or credentials", async () => {
+    handler = answerBuildWith(fixture("multi-stage.jsonl"));
+    const { opts } = options();
+    await runBuild(opts);
+    const builds = seen.filter((s) => s.url.startsWith("/build"));
+    expect(builds).toHaveLength(1);
+    const req = builds[0]!;
+    expect(req.method).toBe("POST");
+    const query = Object.fromEntries(new URL(req.url, "http://x").searchParams);
+    expect(query).toEqual(buildQuery(opts.tag));
+    expect(query).toMatchObject({ version: "2", networkmode: "none", pull: "0" });
+    expect(Object.keys(req.headers).filter((h) => /registry|auth/i.test(h))).toEqual([]);
+    expect(req.headers["content-type"]).toBe("application/tar");
+    expect(req.body.equals(opts.context)).toBe(true);
+    // dockerode's buildImage would have opened a gRPC session first (answering credential requests)
+    expect(seen.some((s) => s.url.includes("session"))).toBe(false);
+  });
+
+  it("streams steps and logs from a recorded build and succeeds with the image id", async () => {
+    handler = answerBuildWith(fixture("multi-stage.jsonl"));
+    const { opts, steps, logs } = options();
+    const outcome = await runBuild(opts);
+    expect(outcome).toMatchObject({ ok: true, imageId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(outcome.steps.map((s) => s.number)).toEqual(outcome.steps.map((_, i) => i + 1));
+    expect(steps.length).toBeGreaterThanOrEqual(outcome.steps.length);
+    expect(logs.map((l) => l.chunk).join("")).toContain("compiling");
+  });
+
+  it("turns errorDetail into build_failed naming the step, its error and its last output", async () => {
+    handler = answerBuildWith(fixture("failing-run.jsonl"));
+    const outcome = await runBuild(options().opts);
+    expect(outcome).toMatchObject({ ok: false, code: "build_failed" });
+    if (outcome.ok) return;
+    expect(outcome.message).toMatch(/^Step #\d+ \[2\/2\] RUN .*ls \/nope failed: executor failed running/);
+    expect(outcome.message).toMatch(/Last output:\n(.*\n)*about to fail\nls: \/nope: No such file or directory$/);
+  });
+
+  it("reports an error from before any step ran without the frontend plumbing", async () => {
+    const msg = "failed to solve with frontend dockerfile.v0: failed to create LLB definition: dockerfile parse error line 2: unknown instruction: RUNN";
+    handler = answerBuildWith(JSON.stringify({ errorDetail: { message: msg }, error: msg }) + "\n");
+    const outcome = await runBuild(options().opts);
+    expect(outcome).toMatchObject({ ok: false, code: "build_failed", message: "dockerfile parse error line 2: unknown instruction: RUNN" });
+  });
+
+  it("deletes an image over the size cap and reports image_too_large", async () => {
+    handler = answerBuildWith(fixture("multi-stage.jsonl"), 5 * 1024 * 1024);
+    const outcome = await runBuild({ ...options().opts, maxImageBytes: 1024 * 1024 });
+    expect(outcome).toMatchObject({ ok: false, code: "image_too_large", message: expect.stringContaining("5.0 MiB") });
+    expect(seen.some((s) => s.method === "DELETE" && s.url.startsWith("/images/stagecraft-run:abc123"))).toBe(true);
+  });
+
+  it("reports an HTTP error before streaming as build_failed with the engine's message", async () => {
+    handler = (_req, res) => {
+      res.writeHead(500, { "Content-Type": "application/json" });
+      res.end('{"message":"invalid networkmode"}');
+    };
+    const outcome = await runBuild(options().opts);
+    expect(outcome).toMatchObject({ ok: false, code: "build_failed", message: expect.stringContaining("invalid networkmode") });
+  });
+
+  it("reports a connection dropped mid-build as engine_unavailable", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.write(fixture("multi-stage.jsonl").split("\n").slice(0, 5).join("\n") + "\n");
+      setTimeout(() => res.socket?.destroy(), 50);
+    };
+    const outcome = await runBuild(options().opts);
+    expect(outcome).toMatchObject({ ok: false, code: "engine_unavailable" });
+  });
+});
+
+describe("runBuild without an engine", () => {
+  it("answers engine_unavailable with a human message when the socket is missing", async () => {
+    const outcome = await runBuild({ ...options().opts, docker: createDocker(path.join(dir, "nothing.sock")) });
+    expect(outcome).toMatchObject({ ok: false, code: "engine_unavailable", message: expect.stringContaining("not reachable") });
+  });
+
+  it("answers cancelled at once when the signal is already aborted", async () => {
+    handler = answerBuildWith(fixture("multi-stage.jsonl"));
+    const ac = new AbortController();
+    ac.abort();
+    const outcome = await runBuild({ ...options().opts, signal: ac.signal });
+    expect(outcome).toMatchObject({ ok: false, code: "cancelled" });
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Removing what a learner's build left behind. Both calls tolerate "already gone": cleanup runs
+ * after failures, cancellations and crashes, when there may be nothing left to remove.
+ */
+import type Docker from "dockerode";
+
+const isNotFound = (err: unknown) => (err as { statusCode?: number } | null)?.statusCode === 404;
+
+/**
+ * Deletes an image by tag. `force` also drops it when a stopped check container still refers to
+ * it; `noprune: false` removes the untagged parent layers it owned. Returns false if it was gone.
+ */
+export async function cleanupImage(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).remove({ force: true, noprune: false });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+export type PruneOptions = {
+  /**
+   * Engine filters, e.g. `{ "unused-for": ["1h"] }` or `{ id: ["<record id>"] }`.
+   * @default none: every cache record not in use by a running build
+   */
+  filters?: Record<string, string[]>;
+};
+
+/**
+ * `POST /build/prune`: deleting a BuildKit image does not free its build cache (DESIGN.md §3).
+ * Returns the bytes the engine reports as reclaimed. Sent through the modem because dockerode's
+ * `pruneBuilder` drops its options (it cannot pass filters).
+ */
+export async function pruneBuildCache(docker: Docker, options: PruneOptions = {}): Promise<number> {
+  const modem = (docker as unknown as { modem: { dial(o: object, cb: (err: unknown, data: unknown) => void): void } }).modem;
+  const query = options.filters ? { filters: JSON.stringify(options.filters) } : {};
+  try {
+    const res = await new Promise<unknown>((resolve, reject) =>
+      modem.dial(
+        { path: "/build/prune?", method: "POST", options: query, statusCodes: { 200: true, 500: "server error" } },
+        (err, data) => (err ? reject(err) : resolve(data)),
+      ),
+    );
+    const reclaimed = (res as { SpaceReclaimed?: unknown } | null)?.SpaceReclaimed;
+    return typeof reclaimed === "number" ? reclaimed : 0;
+  } catch (err) {
+    if (isNotFound(err)) return 0;
+    throw err;
+  }
+}
