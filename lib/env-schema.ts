@@ -21,7 +21,7 @@ export const EnvSchema = z.object({
   /** Address the runner listens on. */
   RUNNER_HOST: z.string().default("127.0.0.1"),
   RUNNER_PORT: port.default(4100),
-  /** WebSocket URL the browser uses to reach the runner. @default ws://localhost:$RUNNER_PORT */
+  /** WebSocket URL the browser uses to reach the runner. @default ws://127.0.0.1:$RUNNER_PORT (IPv4: the runner listens on 127.0.0.1) */
   RUNNER_PUBLIC_URL: z.string().url().optional(),
   /** Origins allowed to open runner WebSockets (comma-separated). @default http://localhost:$PORT,http://127.0.0.1:$PORT */
   APP_ORIGINS: z.string().optional(),
@@ -46,7 +46,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 export function runnerPublicUrl(env: Env): string {
-  return env.RUNNER_PUBLIC_URL ?? `ws://localhost:${env.RUNNER_PORT}`;
+  return env.RUNNER_PUBLIC_URL ?? `ws://127.0.0.1:${env.RUNNER_PORT}`;
 }
 
 export function appOrigins(env: Env): string[] {

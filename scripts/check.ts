@@ -8,7 +8,7 @@
  *   tsx scripts/check.ts                 everything
  *   tsx scripts/check.ts --skip e2e,engine   leave suites out (for quick local loops)
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
@@ -38,7 +38,7 @@ function vitest(project: string): string[] {
 
 const steps: Step[] = [
   { name: "typecheck", cmd: ["npx", "tsc", "--noEmit"] },
-  { name: "db:check-schemas", cmd: ["npm", "run", "--silent", "db:check-schemas"] },
+  { name: "db:check", cmd: ["npm", "run", "--silent", "db:check"] },
   { name: "lessons:check", cmd: ["npm", "run", "--silent", "lessons:check"] },
   { name: "images:prepare", cmd: ["npm", "run", "--silent", "images:prepare"], setup: true },
   { name: "db:migrate", cmd: ["npm", "run", "--silent", "db:migrate"], setup: true },
@@ -74,7 +74,17 @@ function vitestCounts(project: string): { passed: number; failed: number; skippe
   }
 }
 
+/** The PostgreSQL suite runs when a local cluster set up by install-prereqs.sh answers. */
+function defaultPostgresUrl() {
+  if (process.env.TEST_POSTGRES_URL) return;
+  const ready = spawnSync("pg_isready", ["-q", "-h", "127.0.0.1"], { stdio: "ignore" });
+  if (ready.status === 0) {
+    process.env.TEST_POSTGRES_URL = "postgresql://stagecraft:stagecraft@127.0.0.1:5432/stagecraft_test";
+  }
+}
+
 async function main() {
+  defaultPostgresUrl();
   const skip = new Set(
     (process.argv.find((a) => a.startsWith("--skip="))?.slice(7) ?? process.argv[process.argv.indexOf("--skip") + 1] ?? "")
       .split(",")

@@ -1,0 +1,36 @@
+/**
+ * The database's public surface, bound to the process-wide client. Used by the web app's server
+ * code and by the runner (plain Node), which is why this file does not `import "server-only"`;
+ * nothing here may reach a client bundle all the same.
+ */
+import { createDb, type Db } from "./client";
+import * as learners from "./learners";
+import * as progress from "./progress";
+import * as submissions from "./submissions";
+
+export type { Db } from "./client";
+export { DbDataError } from "./json-column";
+export { RESULT_LOG_MAX_BYTES } from "./submissions";
+export type { FinishInput, LatestSubmission, NewSubmission, SubmissionSummary } from "./submissions";
+export type { ExerciseProgress } from "./progress";
+
+// Next.js dev re-evaluates modules on every edit; keeping the client on globalThis avoids a new
+// connection pool per reload.
+const globalForDb = globalThis as typeof globalThis & { stagecraftDb?: Db };
+
+/** The shared client; `DATABASE_URL`'s scheme picks SQLite (`file:`) or PostgreSQL. */
+export function getDb(): Db {
+  globalForDb.stagecraftDb ??= createDb(process.env.DATABASE_URL).db;
+  return globalForDb.stagecraftDb;
+}
+
+export const ensureLearner = (id?: string) => learners.ensureLearner(getDb(), id);
+export const createSubmission = (s: submissions.NewSubmission) => submissions.createSubmission(getDb(), s);
+export const markSubmissionRunning = (id: string) => submissions.markSubmissionRunning(getDb(), id);
+export const finishSubmission = (id: string, f: submissions.FinishInput) => submissions.finishSubmission(getDb(), id, f);
+export const markInterruptedSubmissions = () => submissions.markInterruptedSubmissions(getDb());
+export const getProgress = (learnerId: string) => progress.getProgress(getDb(), learnerId);
+export const getLatestSubmission = (learnerId: string, exerciseId: string) =>
+  submissions.getLatestSubmission(getDb(), learnerId, exerciseId);
+export const listSubmissions = (learnerId: string, exerciseId: string, limit?: number) =>
+  submissions.listSubmissions(getDb(), learnerId, exerciseId, limit);

@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "./client";
+
+/**
+ * Ids the `sc_learner` cookie may carry (same rule as app/learner.ts). New ids are UUIDs; a
+ * well-formed id with no row (say, after a database reset) is re-created rather than replaced,
+ * so the browser keeps its identity and the runner, which trusts the signed token's id, agrees.
+ */
+const LEARNER_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export async function ensureLearner(db: Db, id?: string): Promise<{ id: string }> {
+  if (id === undefined || !LEARNER_ID.test(id)) {
+    return db.learner.create({ data: { id: randomUUID() }, select: { id: true } });
+  }
+  return db.learner.upsert({
+    where: { id },
+    create: { id },
+    update: { lastSeenAt: new Date() },
+    select: { id: true },
+  });
+}
