@@ -1,0 +1,128 @@
+/**
+ * The sandbox runner process: `tsx sandbox-runner/src/main.ts`.
+ *
+ * Start-up order matters: limits first (so no build ever runs uncapped), then the database sweep
+ * (runs a previous process left unfinished become `interrupted`), then the engine sweep (their
+ * images, containers and cache), and only then the socket opens. `startRunner` is exported so the
+ * engine tests start exactly this wiring in-process.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadExercise } from "../../lib/lessons/load";
+import { applyBuildCgroupLimits } from "./cgroup-limits";
+import { createDocker, pingEngine } from "./engine";
+import { loadRunnerConfig } from "./env";
+import { buildLimitEntries, collectHealth, fixedLimitEntries } from "./health";
+import { createEnginePipeline, executeRun, removeRunLeftovers } from "./run-pipeline";
+import { createDbRunStore, type RunStore } from "./run-store";
+import { createRunnerServer, type RunnerServer } from "./server";
+
+export type StartOptions = {
+  /** @default process.env */
+  env?: Record<string, string | undefined>;
+  /** Folder of the shared secret file. @default ".data" */
+  dataDir?: string;
+  /**
+   * Remove every `stagecraft-run/*` image and labelled container at start-up. Only one runner may
+   * use an engine; tests sharing the engine with other suites turn this off. @default true
+   */
+  sweepEngine?: boolean;
+  /** @default a Prisma-backed store on DATABASE_URL */
+  store?: RunStore;
+  log?: { info(m: string): void; warn(m: string, err?: unknown): void };
+};
+
+export type StartedRunner = { runner: RunnerServer; url: string; stop(): Promise<void> };
+
+const consoleLog = {
+  info: (m: string) => console.log(`[runner] ${m}`),
+  warn: (m: string, err?: unknown) => console.warn(`[runner] ${m}`, err instanceof Error ? err.message : (err ?? "")),
+};
+
+export async function startRunner(opts: StartOptions = {}): Promise<StartedRunner> {
+  const log = opts.log ?? consoleLog;
+  const { env, secret, origins } = await loadRunnerConfig(opts.env ?? process.env, opts.dataDir);
+  const docker = createDocker(env.DOCKER_SOCKET);
+
+  const cgroup = await applyBuildCgroupLimits();
+  for (const r of cgroup) {
+    if (!r.enforced) log.warn(`build ${r.limit} limit NOT enforced: ${r.reason ?? "unknown reason"}`);
+  }
+  const limits = [...buildLimitEntries(cgroup), ...fixedLimitEntries()];
+  if (env.RUNNER_BUILD_SLOTS > 1) {
+    log.warn(`RUNNER_BUILD_SLOTS=${env.RUNNER_BUILD_SLOTS}: the build cgroup caps are shared by concurrent builds`);
+  }
+
+  const store = opts.store ?? (await createDbRunStore(env.DATABASE_URL));
+  await store
+    .markInterrupted()
+    .then((n) => void (n > 0 && log.info(`marked ${n} unfinished submission(s) as interrupted`)))
+    .catch((err: unknown) => log.warn("database unavailable at start-up; runs are refused until it answers", err));
+
+  if (!(await pingEngine(docker))) {
+    log.warn(`Docker engine not reachable at ${env.DOCKER_SOCKET}; runs fail until it is`);
+  } else if (opts.sweepEngine ?? true) {
+    await removeRunLeftovers(docker)
+      .then(({ containers, images }) => {
+        if (containers + images > 0) log.info(`removed ${containers} leftover container(s) and ${images} image(s)`);
+      })
+      .catch((err: unknown) => log.warn("start-up cleanup failed", err));
+  }
+
+  const pipeline = await createEnginePipeline(docker, { warn: log.warn });
+  const runner = createRunnerServer({
+    origins,
+    secret,
+    queue: { slots: env.RUNNER_BUILD_SLOTS, maxQueued: env.RUNNER_QUEUE_MAX },
+    store,
+    loadExercise: (id) => loadExercise(id, env.LESSONS_DIR),
+    execute: (req) => executeRun(pipeline, req),
+    health: (queue) =>
+      collectHealth({
+        async engine() {
+          if (!(await pingEngine(docker))) return { reachable: false, version: null };
+          const version = (await docker.version()) as { Version?: string };
+          return { reachable: true, version: version.Version ?? null };
+        },
+        limits,
+        queue: () => queue.stats(),
+        database: () => store.ping(),
+      }),
+    log: log.warn,
+  });
+  const address = await runner.listen(env.RUNNER_PORT, env.RUNNER_HOST);
+  const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  log.info(`listening on ${url} (WebSocket /ws, GET /health); allowed origins ${origins.join(", ")}`);
+  return {
+    runner,
+    url,
+    async stop() {
+      await runner.shutdown().catch((err: unknown) => log.warn("shutdown", err));
+      await store.close?.().catch(() => undefined);
+    },
+  };
+}
+
+async function main() {
+  // A bug in one run's handling must not take every learner's socket down with it.
+  process.on("unhandledRejection", (err) => consoleLog.warn("unhandled rejection (the runner keeps going)", err));
+  const started = await startRunner();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    consoleLog.info(`${signal}: stopping; running builds are aborted and recorded as interrupted`);
+    await started.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+const isEntry = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry) {
+  main().catch((err: unknown) => {
+    console.error("[runner] failed to start:", err);
+    process.exit(1);
+  });
+}

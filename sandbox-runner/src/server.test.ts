@@ -1,0 +1,244 @@
+/**
+ * The server over a real socket with a fake pipeline: authentication, the protocol's answers to
+ * malformed and abusive frames, queueing and cancellation. The same scenarios run against the real
+ * engine in server.engine.test.ts.
+ */
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Exercise } from "../../lib/lessons/schema";
+import { signToken } from "../../lib/token";
+import { collectHealth, fixedLimitEntries } from "./health";
+import type { RunOutcome, RunRequest } from "./run-pipeline";
+import { createMemoryRunStore, type RunStore } from "./run-store";
+import { createRunnerServer, type RunnerServer, type RunnerServerOptions } from "./server";
+import { connectClient, upgradeStatus } from "./test-client";
+
+const secret = "server-test-secret-0123456789";
+const origin = "http://localhost:3000";
+const exercise = { id: "anatomy/split", lessonSlug: "anatomy", checks: [] } as unknown as Exercise;
+
+/** A pipeline whose runs last until the test (or a cancel) ends them. */
+function fakePipeline() {
+  const running = new Map<string, (state: RunOutcome["state"]) => void>();
+  const execute = (req: RunRequest) =>
+    new Promise<RunOutcome>((resolve) => {
+      const started = Date.now();
+      const end = (state: RunOutcome["state"]) => {
+        running.delete(req.runId);
+        req.emit({ type: "finished", runId: req.runId, state, durationMs: Date.now() - started });
+        resolve({ state, durationMs: Date.now() - started, log: "" });
+      };
+      running.set(req.runId, end);
+      req.emit({ type: "log", runId: req.runId, stream: "runner", chunk: "building\n" });
+      req.signal.addEventListener("abort", () => end(req.signal.reason === "shutdown" ? "interrupted" : "cancelled"));
+    });
+  return { execute, running };
+}
+
+let current: RunnerServer | null = null;
+afterEach(async () => {
+  await current?.shutdown();
+  current = null;
+});
+
+async function start(over: Partial<RunnerServerOptions> = {}) {
+  const pipeline = fakePipeline();
+  const store = createMemoryRunStore();
+  const runner = createRunnerServer({
+    origins: [origin],
+    secret,
+    queue: { slots: 1, maxQueued: 2 },
+    store,
+    loadExercise: async (id) => (id === exercise.id ? exercise : null),
+    execute: pipeline.execute,
+    health: (queue) =>
+      collectHealth({
+        engine: async () => ({ reachable: true, version: "20.10-fake" }),
+        limits: fixedLimitEntries(),
+        queue: () => queue.stats(),
+        database: () => store.ping(),
+      }),
+    log: () => undefined,
+    shutdownGraceMs: 1_000,
+    ...over,
+  });
+  current = runner;
+  const { port } = await runner.listen(0, "127.0.0.1");
+  return { runner, port, pipeline, store };
+}
+
+async function connect(port: number, opts: { learner?: string; origin?: string } = {}) {
+  const token = await signToken(opts.learner ?? "learner-1", secret);
+  const client = await connectClient(`ws://127.0.0.1:${port}`, { origin: opts.origin ?? origin, token });
+  const startRun = (runId = randomUUID(), exerciseId = exercise.id) =>
+    client.start(exerciseId, "FROM stagecraft/busybox:1.35\n", runId);
+  return { ...client, startRun };
+}
+
+const refusedWith = (port: number, path: string, headers: Record<string, string>) =>
+  upgradeStatus(`ws://127.0.0.1:${port}${path}`, headers);
+
+describe("runner server", () => {
+  it("refuses foreign origins (403), bad tokens (401) and unknown paths (404) before upgrading", async () => {
+    const { port } = await start();
+    const token = await signToken("learner-1", secret);
+    expect(await refusedWith(port, `/ws?token=${token}`, { origin: "https://evil.example" })).toBe(403);
+    expect(await refusedWith(port, `/ws?token=nope`, { origin })).toBe(401);
+    expect(await refusedWith(port, `/ws`, { origin })).toBe(401);
+    expect(await refusedWith(port, `/elsewhere?token=${token}`, { origin })).toBe(404);
+  });
+
+  it("accepts a run, streams its events and records the submission's terminal state", async () => {
+    const { port, pipeline, store } = await start();
+    const client = await connect(port);
+    const runId = client.startRun();
+    expect(await client.next("accepted", runId)).toMatchObject({ position: 0 });
+    await client.next("log", runId);
+    expect(store.rows.get(runId)).toMatchObject({ learnerId: "learner-1", exerciseId: exercise.id, state: "running" });
+    pipeline.running.get(runId)?.("passed");
+    expect(await client.next("finished", runId)).toMatchObject({ state: "passed" });
+    await expect.poll(() => store.rows.get(runId)?.state).toBe("passed");
+  });
+
+  it("answers every malformed frame with a typed error and stays up", async () => {
+    const { port } = await start();
+    const client = await connect(port);
+    client.ws.send("not json");
+    expect(await client.next("error", null)).toMatchObject({ code: "invalid_message" });
+    client.ws.send(JSON.stringify({ type: "launch-missiles" }));
+    expect(await client.next("error", null)).toMatchObject({ code: "invalid_message" });
+    const runId = randomUUID();
+    client.ws.send(JSON.stringify({ type: "start", runId, exerciseId: "x" }));
+    expect(await client.next("error", runId)).toMatchObject({ code: "invalid_message" });
+    client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await client.next("error", null)).toMatchObject({ code: "invalid_message" });
+    client.startRun(randomUUID(), "no/such-exercise");
+    expect(await client.next("error")).toMatchObject({ code: "unknown_exercise" });
+    client.ws.send(JSON.stringify({ type: "cancel", runId: randomUUID() }));
+    expect(await client.next("error")).toMatchObject({ code: "invalid_message" });
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it("refuses oversized frames with frame_too_large", async () => {
+    const { port } = await start({ socket: { maxFrameBytes: 1024 } });
+    const client = await connect(port);
+    client.ws.send("x".repeat(1500));
+    expect(await client.next("error", null)).toMatchObject({ code: "frame_too_large" });
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it("rate-limits a flooding connection", async () => {
+    const { port } = await start({ socket: { messagesPerWindow: 3, windowMs: 60_000 } });
+    const client = await connect(port);
+    for (let i = 0; i < 6; i += 1) client.ws.send("{}");
+    expect(await client.next("error", null)).toMatchObject({ code: "invalid_message" });
+    expect(await client.next("error", null)).toMatchObject({ code: "invalid_message" });
+    expect(await client.next("error", null)).toMatchObject({ code: "invalid_message" });
+    expect(await client.next("error", null)).toMatchObject({ code: "rate_limited" });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.messages.filter((m) => m.type === "error")).toHaveLength(0); // one answer per window
+  });
+
+  it("allows one run per learner, queues others with positions, and answers busy when full", async () => {
+    const { port, pipeline } = await start();
+    const a = await connect(port, { learner: "a" });
+    const runA = a.startRun();
+    await a.next("accepted", runA);
+    const again = a.startRun();
+    expect(await a.next("error", again)).toMatchObject({ code: "already_running" });
+
+    const b = await connect(port, { learner: "b" });
+    const c = await connect(port, { learner: "c" });
+    const d = await connect(port, { learner: "d" });
+    const runB = b.startRun();
+    expect(await b.next("accepted", runB)).toMatchObject({ position: 1 });
+    const runC = c.startRun();
+    expect(await c.next("accepted", runC)).toMatchObject({ position: 2 });
+    const runD = d.startRun();
+    expect(await d.next("error", runD)).toMatchObject({ code: "busy" });
+
+    pipeline.running.get(runA)?.("passed");
+    expect(await b.next("queue", runB)).toMatchObject({ position: 0 });
+    expect(await c.next("queue", runC)).toMatchObject({ position: 1 });
+  });
+
+  it("cancels a queued run and a running one, and cancels a closed connection's runs", async () => {
+    const { port, pipeline, store } = await start();
+    const a = await connect(port, { learner: "a" });
+    const b = await connect(port, { learner: "b" });
+    const runA = a.startRun();
+    await a.next("accepted", runA);
+    const runB = b.startRun();
+    await b.next("accepted", runB);
+
+    b.ws.send(JSON.stringify({ type: "cancel", runId: runB }));
+    expect(await b.next("finished", runB)).toMatchObject({ state: "cancelled" });
+    a.ws.send(JSON.stringify({ type: "cancel", runId: runA }));
+    expect(await a.next("finished", runA)).toMatchObject({ state: "cancelled" });
+    await expect.poll(() => store.rows.get(runA)?.state).toBe("cancelled");
+    expect(store.rows.get(runB)?.state).toBe("cancelled");
+    // A late cancel of a run that just ended is not an error.
+    a.ws.send(JSON.stringify({ type: "cancel", runId: runA }));
+
+    const runA2 = a.startRun();
+    await a.next("accepted", runA2);
+    a.ws.close();
+    await expect.poll(() => store.rows.get(runA2)?.state).toBe("cancelled");
+    expect(pipeline.running.size).toBe(0);
+    expect(b.messages.filter((m) => m.type === "error")).toEqual([]);
+  });
+
+  it("does not start a run whose submission cannot be written", async () => {
+    const store = createMemoryRunStore();
+    const failing: RunStore = { ...store, createSubmission: async () => Promise.reject(new Error("disk I/O error")) };
+    const { port, pipeline } = await start({ store: failing });
+    const client = await connect(port);
+    const runId = client.startRun();
+    expect(await client.next("error", runId)).toMatchObject({ code: "database_unavailable" });
+    expect(pipeline.running.size).toBe(0);
+    // The learner's place was given back.
+    const retry = client.startRun();
+    expect(await client.next("error", retry)).toMatchObject({ code: "database_unavailable" });
+  });
+
+  it("serves /health with engine, limits, queue and database", async () => {
+    const { port } = await start();
+    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      ok: true,
+      engine: { reachable: true, version: "20.10-fake" },
+      queue: { running: 0, queued: 0, max: 2 },
+      database: { reachable: true },
+    });
+    expect(body.limits).toContainEqual(expect.objectContaining({ name: "container.pids", enforced: true }));
+    expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
+  });
+
+  it("on shutdown ends running and queued runs as interrupted and closes sockets", async () => {
+    const { runner, port, store } = await start();
+    const a = await connect(port, { learner: "a" });
+    const b = await connect(port, { learner: "b" });
+    const runA = a.startRun();
+    await a.next("accepted", runA);
+    const runB = b.startRun();
+    await b.next("accepted", runB);
+    const closed = new Promise((r) => a.ws.once("close", (code) => r(code)));
+    await runner.shutdown();
+    current = null;
+    expect(await a.next("finished", runA)).toMatchObject({ state: "interrupted" });
+    expect(await b.next("finished", runB)).toMatchObject({ state: "interrupted" });
+    expect(await closed).toBe(1001);
+    expect(store.rows.get(runA)?.state).toBe("interrupted");
+    expect(store.rows.get(runB)?.state).toBe("interrupted");
+  });
+
+  it("closes idle connections", async () => {
+    const { port } = await start({ socket: { idleTimeoutMs: 100 } });
+    const client = await connect(port);
+    const code = await new Promise((r) => client.ws.once("close", (c) => r(c)));
+    expect(code).toBe(4000);
+  });
+});
