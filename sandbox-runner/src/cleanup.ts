@@ -26,6 +26,13 @@ export type PruneOptions = {
    * @default none: every cache record not in use by a running build
    */
   filters?: Record<string, string[]>;
+  /**
+   * Keep at most this many bytes of cache, deleting least recently used records first.
+   * @default unset: no size target, every matching record goes
+   */
+  keepStorageBytes?: number;
+  /** Include records still shared with images (`docker builder prune --all`). @default false */
+  all?: boolean;
 };
 
 /**
@@ -35,7 +42,10 @@ export type PruneOptions = {
  */
 export async function pruneBuildCache(docker: Docker, options: PruneOptions = {}): Promise<number> {
   const modem = (docker as unknown as { modem: { dial(o: object, cb: (err: unknown, data: unknown) => void): void } }).modem;
-  const query = options.filters ? { filters: JSON.stringify(options.filters) } : {};
+  const query: Record<string, string> = {};
+  if (options.filters) query.filters = JSON.stringify(options.filters);
+  if (options.keepStorageBytes !== undefined) query["keep-storage"] = String(options.keepStorageBytes);
+  if (options.all) query.all = "1";
   try {
     const res = await new Promise<unknown>((resolve, reject) =>
       modem.dial(

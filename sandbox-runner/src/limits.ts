@@ -25,6 +25,11 @@ export const SANDBOX_LIMITS = {
     logCapBytes: 1 * MiB,
     /** Final image size above which the run fails and the image is deleted at once. */
     maxImageBytes: 2 * GiB,
+    /**
+     * Build cache kept after each run (least recently used goes first). Large enough for the
+     * course's toolchain steps to stay cached between runs, small enough to bound disk use.
+     */
+    cacheKeepBytes: 2 * GiB,
     /** Refuse new builds when the engine's data disk has less than this free. */
     minFreeDiskBytes: 5 * GiB,
   },

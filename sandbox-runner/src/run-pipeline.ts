@@ -284,7 +284,10 @@ export async function createEnginePipeline(
     checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
     async cleanup(tag) {
       await cleanup.cleanupImage(docker, tag);
-      await cleanup.pruneBuildCache(docker);
+      // Bounded, not empty: keeping recent cache lets a learner's rebuild (and the course's
+      // cache-ordering lessons) see CACHED steps. Records are content-addressed and cache mounts
+      // are refused at admission, so what one learner leaves cannot alter another's build.
+      await cleanup.pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
     },
     ...(opts.warn && { warn: opts.warn }),
   };
@@ -308,6 +311,6 @@ export async function removeRunLeftovers(docker: import("./engine").Docker): Pro
       if (tag.startsWith("stagecraft-run/") && (await cleanupImage(docker, tag))) removed += 1;
     }
   }
-  await pruneBuildCache(docker);
+  await pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
   return { containers, images: removed };
 }
