@@ -1,0 +1,217 @@
+/**
+ * Runs a learner's image as a short-lived, locked-down container (DESIGN.md §3, §4): no network,
+ * read-only root, every capability dropped, memory/pids/CPU capped, a wall-clock timeout and a
+ * cap on captured output. The container is always removed, whatever happens.
+ */
+import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
+import type Docker from "dockerode";
+import { formatBytes } from "../../lib/report";
+import { SANDBOX_LIMITS } from "./limits";
+
+/** Every container the runner creates carries this label, so leftovers can be found. */
+export const RUN_LABEL = "stagecraft.run";
+
+export type ContainerRunResult = {
+  /** Null when the container never ran to an exit of its own (timed out or failed to start). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** The kernel killed it for exceeding `SANDBOX_LIMITS.container.memoryBytes`. */
+  oomKilled: boolean;
+  /** Still running at `timeoutMs`, so the runner killed it. */
+  timedOut: boolean;
+  /**
+   * The engine created the container but could not start its command (missing binary, bad
+   * entrypoint, unknown USER). That is the image's fault, so callers grade it, not crash on it.
+   */
+  startError?: string;
+};
+
+/** The strict HostConfig every check container gets. Exported so tests can assert it. */
+export function sandboxHostConfig(): Docker.HostConfig {
+  const limits = SANDBOX_LIMITS.container;
+  return {
+    Memory: limits.memoryBytes,
+    // Equal to Memory: no swap on top, so a memory bomb is OOM-killed instead of thrashing.
+    MemorySwap: limits.memoryBytes,
+    NanoCpus: limits.nanoCpus,
+    PidsLimit: limits.pids,
+    ReadonlyRootfs: true,
+    CapDrop: ["ALL"],
+    SecurityOpt: ["no-new-privileges"],
+    NetworkMode: "none",
+    // Programs that need scratch space get a small tmpfs; it counts against the memory cap.
+    Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${limits.tmpfsSize}` },
+    Privileged: false,
+    // We read State (exit code, OOMKilled) after exit, so the engine must not delete it first.
+    AutoRemove: false,
+  };
+}
+
+/**
+ * Creates (does not start) a labelled sandbox container. `cmd` overrides the image's CMD and
+ * keeps its ENTRYPOINT, like `docker run image cmd…`.
+ */
+export async function createSandboxContainer(
+  docker: Docker,
+  image: string,
+  opts: { cmd?: string[]; purpose: "run" | "inspect" },
+): Promise<Docker.Container> {
+  return docker.createContainer({
+    Image: image,
+    ...(opts.cmd ? { Cmd: opts.cmd } : {}),
+    Labels: { [RUN_LABEL]: randomUUID(), "stagecraft.purpose": opts.purpose },
+    AttachStdin: false,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    OpenStdin: false,
+    NetworkDisabled: true,
+    HostConfig: sandboxHostConfig(),
+  });
+}
+
+/**
+ * Force-removes a container and its anonymous volumes. Already gone (404) or already being
+ * removed by someone else (409, e.g. a start-up cleanup) is fine.
+ */
+export async function removeContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (err) {
+    const status = statusOf(err);
+    if (status !== 404 && !(status === 409 && /already in progress/i.test(engineMessage(err)))) throw err;
+  }
+}
+
+/**
+ * Removes every labelled container on the engine, running or not; returns how many. Meant for
+ * start-up, when any such container is a leftover: assumes one runner per engine, since another
+ * live runner's check containers would be removed too. `image` narrows it to one image's
+ * containers (tests share an engine with other test processes).
+ */
+export async function removeLeftoverContainers(docker: Docker, opts: { image?: string } = {}): Promise<number> {
+  const filters = { label: [RUN_LABEL], ...(opts.image && { ancestor: [opts.image] }) };
+  const leftovers = await docker.listContainers({ all: true, filters });
+  for (const info of leftovers) await removeContainer(docker.getContainer(info.Id));
+  return leftovers.length;
+}
+
+export async function runContainer(
+  docker: Docker,
+  image: string,
+  opts: { cmd?: string[]; timeoutMs: number },
+): Promise<ContainerRunResult> {
+  let container: Docker.Container;
+  try {
+    container = await createSandboxContainer(docker, image, { cmd: opts.cmd, purpose: "run" });
+  } catch (err) {
+    // 400 on create is the image's doing, e.g. "No command specified" for an image without CMD.
+    if (statusOf(err) !== 400) throw err;
+    return notStarted(engineMessage(err));
+  }
+  let stream: NodeJS.ReadWriteStream | undefined;
+  try {
+    // Attach before start so not a byte of early output is lost.
+    stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const capture = createOutputCapture(SANDBOX_LIMITS.container.outputCapBytes);
+    const streamDone = new Promise<void>((resolve) => {
+      stream?.on("end", resolve).on("close", resolve).on("error", () => resolve());
+    });
+    docker.modem.demuxStream(stream, capture.stdout, capture.stderr);
+
+    try {
+      await container.start();
+    } catch (err) {
+      if (!isStartFailure(err)) throw err;
+      return notStarted(engineMessage(err));
+    }
+
+    // SIGKILL at the deadline: a hanging program gets no grace period. The kill fails (409) when
+    // the program exited on its own just before it, and then the run did not time out.
+    let killed: Promise<boolean> | undefined;
+    const timer = setTimeout(() => {
+      killed = container.kill().then(() => true, () => false);
+    }, opts.timeoutMs);
+    try {
+      await container.wait();
+    } finally {
+      clearTimeout(timer);
+    }
+    const timedOut = (await killed) ?? false;
+    // The attach stream closes right after exit; do not hang on it if the engine is slow to.
+    await Promise.race([streamDone, delay(2_000)]);
+
+    const state = (await container.inspect()).State;
+    const output = capture.result();
+    return {
+      exitCode: timedOut ? null : state.ExitCode,
+      stdout: output.stdout,
+      stderr: output.stderr,
+      oomKilled: state.OOMKilled,
+      timedOut,
+    };
+  } finally {
+    (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+    await removeContainer(container);
+  }
+}
+
+function notStarted(startError: string): ContainerRunResult {
+  return { exitCode: null, stdout: "", stderr: "", oomKilled: false, timedOut: false, startError };
+}
+
+/**
+ * Collects stdout and stderr up to a shared byte budget. Beyond it bytes are still read (so the
+ * program never blocks on a full pipe and its exit code stays meaningful) but dropped, and the
+ * stream that overflowed ends with a note.
+ */
+export function createOutputCapture(capBytes: number) {
+  let used = 0;
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  const truncated = { stdout: false, stderr: false };
+  const sink = (name: "stdout" | "stderr") =>
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        const room = capBytes - used;
+        if (chunk.length > room) truncated[name] = true;
+        const kept = chunk.length > room ? chunk.subarray(0, Math.max(room, 0)) : chunk;
+        if (kept.length > 0) chunks[name].push(Buffer.from(kept));
+        used += kept.length;
+        callback();
+      },
+    });
+  const text = (name: "stdout" | "stderr") =>
+    Buffer.concat(chunks[name]).toString("utf8") +
+    (truncated[name] ? `\n[output truncated: only the first ${formatBytes(capBytes)} are kept]\n` : "");
+  return {
+    stdout: sink("stdout"),
+    stderr: sink("stderr"),
+    result: () => ({ stdout: text("stdout"), stderr: text("stderr") }),
+  };
+}
+
+/** The HTTP status docker-modem attaches to engine errors, if any. */
+export function statusOf(err: unknown): number | undefined {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === "number" ? code : undefined;
+}
+
+/** The engine's own words from a docker-modem error, without the "(HTTP code 400) …" wrapper. */
+export function engineMessage(err: unknown): string {
+  const json = (err as { json?: unknown } | null)?.json;
+  if (json && typeof json === "object" && "message" in json && typeof json.message === "string") {
+    return json.message.trim();
+  }
+  return err instanceof Error ? err.message.trim() : String(err);
+}
+
+/** Start failures caused by the image (OCI runtime could not exec, unknown user), not the engine. */
+function isStartFailure(err: unknown): boolean {
+  return statusOf(err) === 400 || /OCI runtime|executable file not found|no such file|unable to find user/i.test(engineMessage(err));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
