@@ -1,0 +1,49 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { ThemeToggle } from "@/components/ThemeToggle";
+import { THEME_BOOT_SCRIPT } from "@/components/theme-boot";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Stagecraft", template: "%s · Stagecraft" },
+  description: "Learn Docker multi-stage builds by doing them.",
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#f7f8fa" },
+    { media: "(prefers-color-scheme: dark)", color: "#111418" },
+  ],
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    // The boot script sets data-theme before first paint, so the server cannot know it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <Link href="/" className="wordmark" aria-label="Stagecraft home">
+            <span aria-hidden="true" className="wordmark-mark">
+              ▞
+            </span>
+            Stagecraft
+          </Link>
+          <nav aria-label="Site" className="site-nav">
+            <Link href="/">Course</Link>
+            <ThemeToggle />
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}

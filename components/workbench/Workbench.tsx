@@ -1,0 +1,251 @@
+"use client";
+
+/**
+ * The exercise workbench: prompt, Dockerfile editor with live lint, Run/Cancel, hints, build
+ * terminal and graded results. Heavy parts (Monaco, xterm) load lazily, only on lesson pages.
+ */
+import dynamic from "next/dynamic";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { createPlainRenderer } from "@/lib/progress-render";
+import type { Diagnostic } from "@/lib/dockerfile";
+import type { ServerMessage } from "@/lib/protocol";
+import { DoneBadge } from "../DoneBadge";
+import { THEME_EVENT } from "../ThemeToggle";
+import { currentTheme, type Theme } from "../theme-boot";
+import { readDraft, writeDraft } from "./draft-store";
+import { Hints } from "./Hints";
+import { AdmissionProblems, DiagnosticList, countLabel } from "./ProblemLists";
+import type { LatestSubmissionView, WorkbenchExercise } from "./exercise-view";
+import { CheckList, ImageReportView } from "./ResultsPanel";
+import { describeLastRun, describeRun, isBusy } from "./run-state";
+import { TerminalSink } from "./terminal-sink";
+import { useRunner } from "./use-runner";
+
+const DockerfileEditor = dynamic(() => import("./DockerfileEditor"), {
+  ssr: false,
+  loading: () => <p className="editor-loading">Loading editor…</p>,
+});
+const RunTerminal = dynamic(() => import("./RunTerminal"), { ssr: false });
+
+export type WorkbenchProps = {
+  exercise: WorkbenchExercise;
+  /** Passed before this page load (from the database). */
+  passed: boolean;
+  latest: LatestSubmissionView | null;
+};
+
+const IDLE_TERMINAL_TEXT = "Build output appears here when you press Run.\n";
+
+const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+
+export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
+  const router = useRouter();
+  // null until the draft is read: the editor mounts once, with the right text.
+  const [text, setText] = useState<string | null>(null);
+  const [theme, setTheme] = useState<Theme>("light");
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const [runText, setRunText] = useState<string | null>(null);
+  const [mac, setMac] = useState(false);
+  const sink = useMemo(
+    () => new TerminalSink(latest?.log ? `Your last run (${latest.state}):\n\n${latest.log}` : IDLE_TERMINAL_TEXT),
+    // Created once: a later refresh of `latest` must not replace what the terminal shows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  const renderer = useRef(createPlainRenderer());
+
+  const onFrame = useCallback(
+    (m: ServerMessage) => {
+      switch (m.type) {
+        case "step":
+          sink.write(renderer.current.step(m.step));
+          break;
+        case "log":
+          sink.write(renderer.current.log(m.stepId, m.chunk));
+          break;
+        case "error":
+          sink.write(`\n${m.message}\n`);
+          break;
+        case "finished":
+          sink.write(`\n=> ${m.state} in ${(m.durationMs / 1000).toFixed(1)}s\n`);
+          break;
+      }
+    },
+    [sink],
+  );
+  const { view, start, cancel } = useRunner(exercise.id, { onFrame });
+  const busy = isBusy(view);
+
+  useEffect(() => {
+    setText(readDraft(exercise.id) ?? latest?.dockerfile ?? exercise.starter);
+    setTheme(currentTheme());
+    setMac(isMac());
+    const onTheme = (e: Event) => setTheme((e as CustomEvent<Theme>).detail);
+    window.addEventListener(THEME_EVENT, onTheme);
+    return () => window.removeEventListener(THEME_EVENT, onTheme);
+    // Initial text only: later changes of `latest` (router.refresh) must not overwrite typing.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [exercise.id]);
+
+  const change = useCallback(
+    (next: string) => {
+      setText(next);
+      writeDraft(exercise.id, next);
+    },
+    [exercise.id],
+  );
+
+  const run = useCallback(() => {
+    if (text === null || isBusy(view)) return;
+    sink.clear();
+    renderer.current = createPlainRenderer();
+    setRunText(text);
+    void start(text);
+  }, [text, view, sink, start]);
+
+  // Ctrl/Cmd+Enter anywhere on the page (Monaco binds its own copy inside the editor).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+        e.preventDefault();
+        run();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [run]);
+
+  // A pass is stored by the runner; refresh server components so "Done" marks appear.
+  useEffect(() => {
+    if (view.outcome === "passed") router.refresh();
+  }, [view.outcome, router]);
+
+  function replaceText(next: string, what: string) {
+    if (text === null || text === next) return;
+    const untouched = text === exercise.starter || text === exercise.solution;
+    if (!untouched && !window.confirm(`Replace your Dockerfile with ${what}? Your current text will be lost.`)) return;
+    change(next);
+  }
+
+  const status =
+    view.phase === "idle" && latest ? describeLastRun(latest.state) : describeRun(view, exercise.checkTitles.length);
+  const done = passed || view.outcome === "passed";
+  // Admission problems point at lines of the text that was sent; once edited they may not.
+  const problems = view.problems.length > 0 && runText === text ? view.problems : [];
+  const showLatest = view.phase === "idle" && latest !== null;
+  const checks = view.checks ?? (showLatest ? latest.checks : null);
+  const report = view.report ?? (showLatest ? latest.report : null);
+  const shortcut = mac ? "⌘ Enter" : "Ctrl+Enter";
+
+  return (
+    <section className="workbench" aria-labelledby="exercise-title">
+      <div className="exercise-head">
+        <h2 id="exercise-title">
+          <span>
+            <span className="exercise-kicker">Exercise · </span>
+            {exercise.title}
+          </span>
+          {done ? <DoneBadge /> : null}
+        </h2>
+        <p>{exercise.prompt}</p>
+      </div>
+
+      <div className="toolbar" role="toolbar" aria-label="Exercise actions">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={run}
+          disabled={busy || text === null}
+          aria-keyshortcuts="Control+Enter Meta+Enter"
+        >
+          {busy ? "Running…" : "Run"}
+          <kbd className="btn-kbd" aria-hidden="true">
+            {shortcut}
+          </kbd>
+        </button>
+        <button type="button" className="btn" onClick={cancel} disabled={!busy || view.phase === "connecting"}>
+          Cancel
+        </button>
+        <div className="toolbar-secondary">
+          <button
+            type="button"
+            className="btn btn-quiet"
+            onClick={() => replaceText(exercise.starter, "the starter")}
+            disabled={busy || text === null}
+          >
+            Reset to starter
+          </button>
+          <button
+            type="button"
+            className="btn btn-quiet"
+            onClick={() => replaceText(exercise.solution, "the solution")}
+            disabled={busy || text === null}
+          >
+            Show solution
+          </button>
+        </div>
+      </div>
+
+      <div className="run-status" role="status" data-tone={status.tone} data-busy={busy}>
+        <span className="dot" aria-hidden="true" />
+        <span>{status.text}</span>
+      </div>
+
+      <AdmissionProblems problems={problems} />
+
+      <div className="editor-frame">
+        <div className="editor-caption">
+          <span>Dockerfile</span>
+          <span aria-live="polite">{countLabel(diagnostics)}</span>
+        </div>
+        <div className="editor-host">
+          {text !== null ? (
+            <DockerfileEditor
+              value={text}
+              onChange={change}
+              onRun={run}
+              problems={problems}
+              onDiagnostics={setDiagnostics}
+              theme={theme}
+              ariaLabel={`Dockerfile editor for ${exercise.title}. Press ${shortcut} to run.`}
+            />
+          ) : (
+            <p className="editor-loading">Loading editor…</p>
+          )}
+        </div>
+      </div>
+
+      <DiagnosticList diagnostics={diagnostics} />
+
+      <Hints hints={exercise.hints} />
+
+      <div className="terminal-frame">
+        <h3 className="panel-title">Build output</h3>
+        <RunTerminal sink={sink} label="Build output terminal" />
+      </div>
+
+      <section className="panel" aria-labelledby="checks-title">
+        <h3 className="panel-title" id="checks-title">
+          Checks{showLatest && latest.checks ? " · last run" : ""}
+        </h3>
+        <div className="panel-body">
+          <CheckList checks={checks} pendingTitles={exercise.checkTitles} />
+        </div>
+      </section>
+
+      <section className="panel" aria-labelledby="image-title">
+        <h3 className="panel-title" id="image-title">
+          Image{showLatest && latest.report ? " · last run" : ""}
+        </h3>
+        <div className="panel-body">
+          {report ? (
+            <ImageReportView report={report} />
+          ) : (
+            <p className="panel-empty">Run a build to see the image&apos;s size, layers, user and command.</p>
+          )}
+        </div>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * The lesson page in real Chromium against the real runner and Docker engine: a learner types the
+ * anatomy solution, runs it, watches the build stream, passes every check and keeps the "Done"
+ * mark after a reload. Also: a lint marker on a bad line, and the message when the runner is down.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, startStack, type Stack } from "./stack";
+
+const EXERCISE_DIR = path.resolve(import.meta.dirname, "../../lessons/02-anatomy/exercises/split-the-build");
+const SOLUTION = readFileSync(path.join(EXERCISE_DIR, "solution.Dockerfile"), "utf8");
+const DRAFT_KEY = "sc-draft:anatomy/split-the-build";
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function openLesson(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${stack.webUrl}/lessons/anatomy`);
+  await editor(page).waitFor({ state: "attached", timeout: 60_000 });
+  return page;
+}
+
+const editor = (page: Page) => page.getByRole("textbox", { name: /Dockerfile editor/ });
+
+/** Replaces the editor's text through the keyboard, as a learner pasting would. */
+async function replaceText(page: Page, text: string): Promise<void> {
+  await editor(page).focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(text);
+  // The draft store mirrors the editor's model: proof the editor holds exactly this text.
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), DRAFT_KEY)).toBe(text);
+}
+
+const status = (page: Page) => page.getByRole("status").filter({ hasText: /./ }).first();
+
+describe("anatomy lesson", () => {
+  it("underlines a COPY --from of an unknown stage and lists it under the editor", async () => {
+    const page = await openLesson();
+    await replaceText(page, 'FROM stagecraft/busybox:1.35\nCOPY --from=nowhere /a /b\nUSER 1000\nCMD ["x"]\n');
+    const problems = page.getByRole("list", { name: "Dockerfile problems" });
+    await expect.poll(() => problems.getByRole("listitem").allInnerTexts(), { timeout: 10_000 }).toEqual([
+      expect.stringMatching(/^Line 2\s+No stage is named nowhere/),
+    ]);
+    // And Monaco draws the marker in the text.
+    await expect.poll(() => page.locator(".monaco-editor .squiggly-error").count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it("builds the typed solution, streams the log while building, passes every check and stays done", async () => {
+    const page = await openLesson();
+    await replaceText(page, SOLUTION);
+
+    // Record, in the page, when the first build step reaches the terminal and when the run ends.
+    await page.evaluate(() => {
+      const w = window as unknown as { firstLogAt?: number; finishedAt?: number };
+      const terminal = document.querySelector('[aria-label="Build output terminal"] .xterm-rows');
+      const statusEl = document.querySelector('[role="status"]');
+      new MutationObserver(() => {
+        if (!w.firstLogAt && /#\d+ \[/.test(terminal?.textContent ?? "")) w.firstLogAt = performance.now();
+      }).observe(terminal!, { subtree: true, childList: true, characterData: true });
+      new MutationObserver(() => {
+        if (!w.finishedAt && /^(Passed|Failed|Cancelled|Interrupted)/.test(statusEl?.textContent ?? "")) {
+          w.finishedAt = performance.now();
+        }
+      }).observe(statusEl!, { subtree: true, childList: true, characterData: true });
+    });
+
+    const run = page.getByRole("button", { name: /^Run/ });
+    await run.click();
+    await expect.poll(() => run.isDisabled()).toBe(true);
+    await expect.poll(() => status(page).innerText(), { timeout: 240_000, interval: 500 }).toMatch(/^Passed/);
+
+    const { firstLogAt, finishedAt } = await page.evaluate(() => {
+      const w = window as unknown as { firstLogAt?: number; finishedAt?: number };
+      return { firstLogAt: w.firstLogAt ?? null, finishedAt: w.finishedAt ?? null };
+    });
+    expect(firstLogAt, "build log lines reached the terminal").not.toBeNull();
+    expect(finishedAt).not.toBeNull();
+    expect(firstLogAt!).toBeLessThan(finishedAt!);
+
+    const checks = page.getByRole("list", { name: "Checks" }).getByRole("listitem");
+    const texts = await checks.allInnerTexts();
+    expect(texts.length).toBe(7);
+    for (const text of texts) expect(text).toMatch(/passed/);
+    await expect.poll(() => page.getByRole("heading", { name: /^Exercise · Split the build/ }).innerText()).toMatch(/Done/);
+    // The lesson header is server-rendered: it turns done only through router.refresh(), no reload.
+    await expect.poll(() => page.getByText("Lesson done").count(), { timeout: 30_000 }).toBe(1);
+
+    await page.reload();
+    await expect.poll(() => page.getByText("Lesson done").count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.getByRole("heading", { name: /^Exercise · Split the build/ }).innerText()).toMatch(/Done/);
+    await page.goto(`${stack.webUrl}/`);
+    const card = page.getByRole("link", { name: /Anatomy of a multi-stage build/ }).filter({ hasText: "Done" });
+    await expect.poll(() => card.count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("asks before Show solution replaces the learner's text", async () => {
+    const page = await openLesson();
+    await replaceText(page, "FROM stagecraft/busybox:1.35\n# my own attempt\n");
+    const draft = () => page.evaluate((key) => localStorage.getItem(key), DRAFT_KEY);
+
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await page.getByRole("button", { name: "Show solution" }).click();
+    expect(await draft()).toBe("FROM stagecraft/busybox:1.35\n# my own attempt\n");
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Show solution" }).click();
+    await expect.poll(draft).toBe(SOLUTION);
+    await page.context().close();
+  });
+
+  it("says plainly that the runner is down when it is (run started with Ctrl+Enter in the editor)", async () => {
+    await stack.stopRunner();
+    const page = await openLesson();
+    await editor(page).focus();
+    await page.keyboard.press("Control+Enter");
+    await expect
+      .poll(() => status(page).innerText(), { timeout: 20_000 })
+      .toBe(`The sandbox runner is not reachable at ${stack.runnerWsUrl} — is it running? (\`npm start\` starts it)`);
+    await expect.poll(() => page.getByRole("button", { name: /^Run/ }).isEnabled()).toBe(true);
+    await page.context().close();
+  });
+});

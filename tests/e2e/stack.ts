@@ -1,0 +1,134 @@
+/**
+ * Starts the product for browser tests: a fresh SQLite database, the sandbox runner
+ * (`tsx sandbox-runner/src/main.ts`) and the web app (`next start`; built first when no build
+ * exists — `npm run build` beforehand keeps that out of the test's time), on free ports.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+type Service = { name: string; child: ChildProcess; output: string[] };
+
+function startService(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Service {
+  const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString("utf8"));
+    if (output.length > 400) output.shift();
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return { name, child, output };
+}
+
+async function stopService(service: Service): Promise<void> {
+  const { child } = service;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  // The process group: `npx`/`tsx` wrappers would otherwise leave the real server running.
+  if (child.pid) process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Polls `url` until the server answers at all (health may say "engine down": still up), or fails with its output. */
+async function waitForHttp(url: string, service: Service, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) break;
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${service.name} did not come up at ${url}:\n${service.output.join("").slice(-4000)}`);
+}
+
+export type Stack = {
+  webUrl: string;
+  runnerWsUrl: string;
+  stopRunner(): Promise<void>;
+  stop(): Promise<void>;
+  logs(): string;
+};
+
+export async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(path.join(tmpdir(), "stagecraft-e2e-"));
+  const [webPort, runnerPort] = [await freePort(), await freePort()];
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const runnerWsUrl = `ws://127.0.0.1:${runnerPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${path.join(dir, "e2e.db")}`,
+    STAGECRAFT_SECRET: `e2e-secret-${Math.random().toString(36).slice(2)}-0123456789`,
+    LESSONS_DIR: path.join(root, "lessons"),
+    PORT: String(webPort),
+    RUNNER_HOST: "127.0.0.1",
+    RUNNER_PORT: String(runnerPort),
+    RUNNER_PUBLIC_URL: runnerWsUrl,
+    APP_ORIGINS: `${webUrl},http://localhost:${webPort}`,
+    CHECKPOINT_DISABLE: "1",
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+
+  execFileSync(bin("prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    execFileSync(bin("next"), ["build"], { cwd: root, env, stdio: "inherit" });
+  }
+
+  const runner = startService("runner", bin("tsx"), ["sandbox-runner/src/main.ts"], env);
+  const web = startService("web", bin("next"), ["start", "--hostname", "127.0.0.1", "--port", String(webPort)], env);
+  const services = [runner, web];
+  try {
+    await Promise.all([
+      waitForHttp(`http://127.0.0.1:${runnerPort}/health`, runner, 60_000),
+      waitForHttp(`${webUrl}/`, web, 60_000),
+    ]);
+  } catch (err) {
+    await Promise.all(services.map(stopService));
+    throw err;
+  }
+
+  return {
+    webUrl,
+    runnerWsUrl,
+    stopRunner: () => stopService(runner),
+    async stop() {
+      await Promise.all(services.map(stopService));
+      rmSync(dir, { recursive: true, force: true });
+    },
+    logs: () => services.map((s) => `--- ${s.name}\n${s.output.join("").slice(-3000)}`).join("\n"),
+  };
+}
