@@ -7,7 +7,10 @@
  */
 import { z } from "zod";
 
-/** Fields every check carries, whatever it tests. */
+/**
+ * Fields every check carries, whatever it tests. Check objects are strict: a misspelt field
+ * (`stdoutInclude`) is a content error, not a silently weaker check.
+ */
 const common = {
   /** Stable id within the exercise, e.g. `no-compiler`. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "check ids are kebab-case"),
@@ -19,32 +22,32 @@ const common = {
   section: z.string().optional(),
 };
 
-export const BuildSucceedsCheck = z.object({ kind: z.literal("build-succeeds"), ...common });
+export const BuildSucceedsCheck = z.strictObject({ kind: z.literal("build-succeeds"), ...common });
 
-export const StageCountCheck = z.object({
+export const StageCountCheck = z.strictObject({
   kind: z.literal("stage-count"),
   ...common,
   min: z.number().int().positive().optional(),
   max: z.number().int().positive().optional(),
 });
 
-export const ImageSizeCheck = z.object({
+export const ImageSizeCheck = z.strictObject({
   kind: z.literal("image-size"),
   ...common,
   /** Largest allowed final image size in bytes (as reported by image inspect `Size`). */
   maxBytes: z.number().int().positive(),
 });
 
-export const NonRootUserCheck = z.object({ kind: z.literal("non-root-user"), ...common });
+export const NonRootUserCheck = z.strictObject({ kind: z.literal("non-root-user"), ...common });
 
-export const PathsAbsentCheck = z.object({
+export const PathsAbsentCheck = z.strictObject({
   kind: z.literal("paths-absent"),
   ...common,
   /** Absolute paths that must not exist in the final image's filesystem. */
   paths: z.array(z.string().startsWith("/")).min(1),
 });
 
-export const ContainerOutputCheck = z.object({
+export const ContainerOutputCheck = z.strictObject({
   kind: z.literal("container-output"),
   ...common,
   /** Overrides the image's CMD (keeps its ENTRYPOINT); absent = run the image as configured. */
@@ -57,7 +60,7 @@ export const ContainerOutputCheck = z.object({
   timeoutMs: z.number().int().positive().max(60_000).default(10_000),
 });
 
-export const ExecFormCmdCheck = z.object({ kind: z.literal("exec-form-cmd"), ...common });
+export const ExecFormCmdCheck = z.strictObject({ kind: z.literal("exec-form-cmd"), ...common });
 
 export const CheckSpec = z.discriminatedUnion("kind", [
   BuildSucceedsCheck,
@@ -89,7 +92,7 @@ export const CheckResult = z.object({
   message: z.string(),
   /** Present when status is not `pass`. */
   hint: z.string().optional(),
-  /** Link to the lesson section, e.g. `/lessons/02-anatomy#copy-from`. */
+  /** Link to the lesson section, e.g. `/lessons/anatomy#copy-from`. */
   link: z.string().optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;

@@ -1,6 +1,6 @@
 import { compile } from "@mdx-js/mdx";
 import { describe, expect, it } from "vitest";
-import { createSlugger, githubSlug, inspectLessonMdx, parseCodeMeta, remarkLessonMdx } from "./mdx";
+import { createSlugger, githubSlug, inspectLessonMdx, LESSON_REMARK_PLUGINS, parseCodeMeta, remarkLessonMdx } from "./mdx";
 
 describe("githubSlug", () => {
   it.each([
@@ -66,5 +66,24 @@ describe("remarkLessonMdx", () => {
     expect(out).toContain('id: "stage-two-1"');
     expect(out).toContain('"data-title": "Dockerfile"');
     expect(out).toContain('"data-language": "dockerfile"');
+  });
+});
+
+describe("lesson MDX rules added for GFM and expressions", () => {
+  it("flags `{…}` expressions, which would only fail when the page renders", () => {
+    const { problems } = inspectLessonMdx("Intro\n\nUse {name} here.\n");
+    expect(problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("JavaScript expression") })]);
+    expect(inspectLessonMdx("Use `{name}` in code.\n").problems).toEqual([]);
+  });
+
+  it("renders GFM tables to <table> with the plugins the web app uses", async () => {
+    const out = String(
+      await compile("| image | size |\n|---|---|\n| busybox | 2 MB |\n", {
+        remarkPlugins: LESSON_REMARK_PLUGINS,
+        outputFormat: "function-body",
+      }),
+    );
+    expect(out).toContain('"table"');
+    expect(out).toContain('"td"');
   });
 });

@@ -10,6 +10,7 @@
  * Pure: no Node APIs, safe to import from the web app (server or browser).
  */
 import { createProcessor } from "@mdx-js/mdx";
+import remarkGfm from "remark-gfm";
 import type { Code, Heading, Nodes, Root } from "mdast";
 
 /**
@@ -80,7 +81,7 @@ function walk(node: Nodes, visit: (n: Nodes) => void): void {
  * Throws the parser's error (with `line`/`column`) when the MDX does not parse.
  */
 export function inspectLessonMdx(body: string): MdxInspection {
-  const tree = createProcessor().parse(body) as Root;
+  const tree = createProcessor({ remarkPlugins: [remarkGfm] }).parse(body) as Root;
   const slugger = createSlugger();
   const headings: LessonHeading[] = [];
   const problems: MdxProblem[] = [];
@@ -104,6 +105,15 @@ export function inspectLessonMdx(body: string): MdxInspection {
         break;
       case "mdxjsEsm":
         problems.push({ line, message: "import/export is not allowed in lessons" });
+        break;
+      case "mdxFlowExpression":
+      case "mdxTextExpression":
+        // MDX evaluates `{…}` as JavaScript at render time: `{name}` would pass every build check
+        // and then fail the page with "name is not defined". Lessons have no data to interpolate.
+        problems.push({
+          line,
+          message: "`{…}` is a JavaScript expression in MDX; write \\{ to show a brace, or put the text in backticks",
+        });
         break;
       case "code":
         if (!node.lang || !parseCodeMeta(node.meta).title) {
@@ -144,3 +154,10 @@ function setHProperties(node: Heading | Code, props: Record<string, string>): vo
   const data = (node.data ??= {}) as { hProperties?: Record<string, unknown> };
   data.hProperties = { ...data.hProperties, ...props };
 }
+
+/**
+ * Every remark plugin a lesson is compiled with: GitHub-flavoured Markdown (tables, task lists,
+ * strikethrough) and the lesson rules above. The web app and the checks use this one list, so
+ * what `lessons:check` parses is what the page renders.
+ */
+export const LESSON_REMARK_PLUGINS = [remarkGfm, remarkLessonMdx];

@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { CheckSpec } from "../checks";
 
-export const LessonFrontmatter = z.object({
+export const LessonFrontmatter = z.strictObject({
   title: z.string().min(1),
   /** One sentence for the course index. */
   summary: z.string().min(1),
@@ -24,7 +24,7 @@ export const LessonFrontmatter = z.object({
 export type LessonFrontmatter = z.infer<typeof LessonFrontmatter>;
 
 export const ExerciseManifest = z
-  .object({
+  .strictObject({
     title: z.string().min(1),
     /** The task in one or two sentences, shown above the editor. */
     prompt: z.string().min(1),
@@ -39,6 +39,13 @@ export const ExerciseManifest = z
         ctx.addIssue({ code: "custom", path: ["checks", i, "id"], message: `duplicate check id "${c.id}"` });
       }
       seen.add(c.id);
+      if (c.kind === "stage-count") {
+        if (c.min === undefined && c.max === undefined) {
+          ctx.addIssue({ code: "custom", path: ["checks", i], message: "stage-count needs min, max or both" });
+        } else if (c.min !== undefined && c.max !== undefined && c.min > c.max) {
+          ctx.addIssue({ code: "custom", path: ["checks", i], message: "stage-count min is larger than max" });
+        }
+      }
     });
   });
 export type ExerciseManifest = z.infer<typeof ExerciseManifest>;
