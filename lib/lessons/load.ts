@@ -191,7 +191,8 @@ async function loadLessonDir(dir: string, folder: string): Promise<Lesson> {
 
 /** Loads and validates the whole course, lessons in folder order. Throws ContentError. */
 export async function loadCourse(dir: string = DEFAULT_DIR): Promise<Lesson[]> {
-  const root = path.resolve(dir);
+  // The folder is chosen at run time (LESSONS_DIR): tell Turbopack not to trace the project from it.
+  const root = path.resolve(/*turbopackIgnore: true*/ dir);
   const kind = await kindOf(root);
   if (kind !== "dir") fail(root, kind === null ? "the lessons folder does not exist" : "must be a folder");
   const lessons: Lesson[] = [];
