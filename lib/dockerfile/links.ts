@@ -13,6 +13,16 @@ export const LESSON_LINKS = {
   execForm: "/lessons/anatomy#exec-form",
   /** BuildKit builds only the stages the target needs. */
   unusedStages: "/lessons/anatomy#unused-stages",
+  /** Builder order (manifests, install, sources, build) and why it keeps the dependency layer cached. */
+  cacheOrder: "/lessons/anatomy#the-builder-and-the-runtime",
+  /** What the runtime stage holds and does (artefacts, user, how to start and check the program). */
+  runtimeStage: "/lessons/anatomy#the-builder-and-the-runtime",
+  /** The final image is its base, what was copied into it and its configuration; the rest is left behind. */
+  discarded: "/lessons/anatomy#what-gets-discarded",
+  /** What persists in the final image: configuration (ENV) and history, so secrets must stay out. */
+  buildSecrets: "/lessons/anatomy#what-gets-discarded",
+  /** Everything a one-stage image carries: toolchain, sources, dependencies, leftovers. */
+  oneStage: "/lessons/monolithic-image#what-a-one-stage-image-holds",
   /** Choosing and pinning base images; the images this sandbox offers. */
   baseImages: "/lessons/monolithic-image#base-images",
   /** What the sandbox refuses before building (directives, remote sources, RUN flags…). */

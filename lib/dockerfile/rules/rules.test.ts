@@ -1,7 +1,8 @@
 /** Each course rule, positive and negative, through the public `lintDockerfile`. */
 import { describe, expect, it } from "vitest";
 import { GOOD, df } from "../test-fixtures";
-import { lintDockerfile } from "../index";
+import { LESSON_LINKS, lintDockerfile } from "../index";
+import { COURSE_RULES } from "./index";
 
 const findings = (rule: string, text: string) => lintDockerfile(text).filter((d) => d.rule === rule);
 
@@ -176,5 +177,164 @@ describe("sandbox (the runner's admission refusals, shown in the editor)", () =>
 
   it("stays quiet on what the runner admits", () => {
     expect(lintDockerfile(df("# escape=\\", "FROM stagecraft/busybox:1.35", "COPY --link --chown=1 a /a", "USER 1", 'CMD ["/a"]'))).toEqual([]);
+  });
+});
+
+describe("cache-order", () => {
+  it("warns on a broad COPY before the dependency install of the same stage, on the COPY line", () => {
+    const text = df("FROM stagecraft/debian:bookworm-slim AS build", "WORKDIR /app", "COPY . .", "RUN npm ci && npm run build", "FROM stagecraft/busybox:1.35", "COPY --from=build /app/dist /app", "USER 1");
+    const [d] = findings("cache-order", text);
+    expect(d).toMatchObject({ severity: "warning", startLine: 3, startColumn: 1, endLine: 3, endColumn: 9, link: "/lessons/anatomy#the-builder-and-the-runtime" });
+    expect(d?.message).toMatch(/`npm ci` below \(line 4\).*Copy `package.json` and its lock file first, install, then copy the rest/);
+  });
+
+  it.each([
+    ["COPY . /src", "RUN go mod download", "`go.mod` and `go.sum`"],
+    ["ADD . .", "RUN pip install --prefix=/install -r requirements.txt", "`requirements.txt`"],
+    ["COPY --chown=1 ./ ./", "RUN python3 -m pip install -r requirements.txt", "`requirements.txt`"],
+    ['COPY [".", "/app"]', "RUN cargo build --release", "`Cargo.toml` and `Cargo.lock`"],
+    ["COPY . .", "RUN yarn install --frozen-lockfile", "lock file"],
+    ["COPY . .", "RUN pnpm install", "lock file"],
+    ["COPY . .", "RUN bundle install", "`Gemfile`"],
+    ["COPY . .", "RUN composer install --no-dev", "`composer.json`"],
+    ["COPY . .", 'RUN ["npm", "ci"]', "lock file"],
+  ])("recognises `%s` then `%s`", (copy, run, manifest) => {
+    const [d] = findings("cache-order", df("FROM stagecraft/golang:1.19", copy, run));
+    expect(d).toMatchObject({ startLine: 2 });
+    expect(d?.message).toContain(manifest);
+  });
+
+  it("accepts manifests first, then install, then the sources", () => {
+    const node = df("FROM stagecraft/debian:bookworm-slim", "COPY package.json package-lock.json ./", "RUN npm ci", "COPY . .", "RUN npm run build");
+    const go = df("FROM stagecraft/golang:1.19", "COPY go.mod go.sum ./", "RUN go mod download", "COPY . .", "RUN go build -o /app .");
+    // Rust's placeholder pattern: dependencies built once before the sources, the real build after.
+    const rust = df("FROM stagecraft/gcc:12", "COPY Cargo.toml Cargo.lock ./", "RUN mkdir src && echo 'fn main(){}' > src/main.rs && cargo build --release", "COPY . .", "RUN cargo build --release");
+    expect([node, go, rust, GOOD].flatMap((text) => findings("cache-order", text))).toEqual([]);
+  });
+
+  it("ignores system packages, global tools, COPY --from and other stages", () => {
+    const text = df(
+      "FROM stagecraft/debian:bookworm-slim AS a",
+      "COPY . .",
+      "RUN apt-get update && apt-get install -y gcc && npm install -g pnpm && pip install flask",
+      "FROM stagecraft/debian:bookworm-slim",
+      "COPY --from=a . .",
+      "RUN npm ci",
+    );
+    expect(findings("cache-order", text)).toEqual([]);
+  });
+});
+
+describe("secret-in-build-arg-or-env", () => {
+  it("warns on secret-looking ENV and ARG in the final stage, on the name", () => {
+    const text = df("FROM stagecraft/golang:1.19 AS build", "FROM stagecraft/busybox:1.35", "ARG NPM_TOKEN", "ENV DB_PASSWORD=hunter2 PORT=8080", "USER 1");
+    const got = findings("secret-in-build-arg-or-env", text);
+    expect(got.map((d) => [d.startLine, d.startColumn, d.endColumn])).toEqual([
+      [3, 5, 14],
+      [4, 5, 16],
+    ]);
+    expect(got[0]).toMatchObject({ severity: "warning", link: "/lessons/anatomy#what-gets-discarded" });
+    expect(got[0]?.message).toMatch(/`NPM_TOKEN` looks like a secret: .*history.*when the container runs/);
+    expect(got[1]?.message).toMatch(/image configuration.*when the container runs/);
+  });
+
+  it("follows FROM <stage> into the final image, and flags ARG defaults anywhere", () => {
+    const text = df("ARG GITHUB_TOKEN=ghp_x", "FROM stagecraft/debian:bookworm-slim AS base", "ENV apiKey=abc", "FROM stagecraft/gcc:12 AS build", "ARG SECRET_KEY=s3", "FROM base", "USER 1");
+    expect(findings("secret-in-build-arg-or-env", text).map((d) => d.startLine)).toEqual([1, 3, 5]);
+  });
+
+  it("accepts a builder-only ARG without default, file paths, empty values and lookalike names", () => {
+    const text = df(
+      "FROM stagecraft/gcc:12 AS build",
+      "ARG NPM_TOKEN",
+      "ENV API_KEY=only-in-the-builder",
+      "FROM stagecraft/busybox:1.35",
+      "COPY --from=build /a /a",
+      "ENV DB_PASSWORD_FILE=/run/secrets/db TOKENIZER_PATH=/t KEYBOARD=us MONKEY=1 TOKEN=",
+      "ARG PASSWORDLESS=1",
+      "USER 1",
+    );
+    expect(findings("secret-in-build-arg-or-env", text)).toEqual([]);
+  });
+});
+
+describe("final-stage-build-tools and single-stage-build-tools", () => {
+  it("warns when the final stage of a multi-stage build starts from a toolchain image", () => {
+    const text = df("FROM stagecraft/golang:1.19 AS build", "FROM stagecraft/golang:1.19", "COPY --from=build /a /a", "USER 1");
+    const [d] = findings("final-stage-build-tools", text);
+    expect(d).toMatchObject({ severity: "warning", startLine: 2, startColumn: 6, link: "/lessons/anatomy#what-gets-discarded" });
+    expect(d?.message).toMatch(/`stagecraft\/golang:1.19`, a toolchain image/);
+  });
+
+  it("warns on build tools installed in the final image, also through FROM <stage>", () => {
+    const text = df(
+      "FROM stagecraft/debian:bookworm-slim AS base",
+      "RUN apt-get update && apt-get install -y --no-install-recommends \\",
+      "    gcc=4:12.2.0-3 libssl-dev ca-certificates",
+      "FROM base AS build",
+      "FROM base",
+      "RUN apk add --no-cache make && yum install -y cmake",
+      "USER 1",
+    );
+    const got = findings("final-stage-build-tools", text);
+    expect(got.map((d) => d.startLine)).toEqual([2, 6]);
+    expect(got[0]?.message).toContain("(gcc, libssl-dev)");
+    expect(got[1]?.message).toContain("(make, cmake)");
+  });
+
+  it("accepts tools in the builder, runtime packages, and tools removed in the same RUN", () => {
+    const text = df(
+      "FROM stagecraft/gcc:12 AS build",
+      "RUN apt-get install -y make",
+      "FROM stagecraft/debian:bookworm-slim",
+      "RUN apt-get install -y ca-certificates libssl3 git",
+      "RUN apk add --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps",
+      "RUN apt-get install -y build-essential && make && apt-get purge -y build-essential",
+      "COPY --from=build /a /a",
+      "USER 1",
+    );
+    expect(findings("final-stage-build-tools", text)).toEqual([]);
+    expect(findings("final-stage-build-tools", GOOD)).toEqual([]);
+  });
+
+  it("gives a one-stage Dockerfile only an info, pointing at the monolith lesson", () => {
+    const text = df("FROM stagecraft/golang:1.19", "RUN apt-get install -y make", "USER 1");
+    expect(findings("final-stage-build-tools", text)).toEqual([]);
+    const got = findings("single-stage-build-tools", text);
+    expect(got).toMatchObject([
+      { severity: "info", startLine: 1, link: "/lessons/monolithic-image#what-a-one-stage-image-holds" },
+      { severity: "info", startLine: 2 },
+    ]);
+    expect(got[0]?.message).toMatch(/whole `stagecraft\/golang:1.19` toolchain.*runtime stage/);
+  });
+
+  it("says nothing about a one-stage Dockerfile on a runtime image", () => {
+    expect(findings("single-stage-build-tools", df("FROM stagecraft/busybox:1.35", "USER 1"))).toEqual([]);
+    expect(findings("single-stage-build-tools", GOOD)).toEqual([]);
+  });
+});
+
+describe("final-stage-healthcheck", () => {
+  it("notes an EXPOSE without HEALTHCHECK in the final image, on the EXPOSE line", () => {
+    const text = df("FROM stagecraft/busybox:1.35 AS base", "EXPOSE 9000/tcp", "FROM base", "USER 1");
+    const [d] = findings("final-stage-healthcheck", text);
+    expect(d).toMatchObject({ severity: "info", startLine: 2, link: "/lessons/anatomy#the-builder-and-the-runtime" });
+    expect(d?.message).toMatch(/hung.*http:\/\/localhost:9000\//);
+  });
+
+  it("accepts a HEALTHCHECK (or HEALTHCHECK NONE) and images that expose nothing", () => {
+    const withCheck = df("FROM stagecraft/busybox:1.35", "EXPOSE 8080", "HEALTHCHECK CMD wget -q -O /dev/null http://localhost:8080/ || exit 1", "USER 1");
+    const optedOut = df("FROM stagecraft/busybox:1.35", "EXPOSE 8080", "HEALTHCHECK NONE", "USER 1");
+    const builderOnly = df("FROM stagecraft/gcc:12 AS build", "EXPOSE 8080", "FROM stagecraft/busybox:1.35", "COPY --from=build /a /a", "USER 1");
+    expect([withCheck, optedOut, builderOnly, GOOD].flatMap((text) => findings("final-stage-healthcheck", text))).toEqual([]);
+  });
+});
+
+describe("the rule registry", () => {
+  it("gives every rule a unique id and a link from LESSON_LINKS (whose anchors lessons:check verifies)", () => {
+    const ids = COURSE_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const links: string[] = Object.values(LESSON_LINKS);
+    for (const rule of COURSE_RULES) expect(links, rule.id).toContain(rule.link);
   });
 });
