@@ -12,6 +12,7 @@ import { runBuild, type BuildLogEvent, type BuildOutcome } from "./build-backend
 import { makeBuildContext } from "./build-context";
 import { cleanupImage } from "./cleanup";
 import { createDocker, pingEngine } from "./engine";
+import { SANDBOX_LIMITS } from "./limits";
 
 const docker = createDocker(process.env.DOCKER_SOCKET ?? "/var/run/docker.sock");
 const BUSYBOX = "stagecraft/busybox:1.35";
@@ -170,6 +171,55 @@ RUN cat /artifact
     expect(Buffer.byteLength(output(r))).toBeLessThanOrEqual(cap);
     expect(output(r)).toContain(`flood-${run}\n`);
     await expect.poll(() => processesWith(`flood-${run}`), { timeout: 2_000, interval: 100 }).toEqual([]);
+  });
+
+  // BuildKit (engine 20.10) clips a step at 200 KiB/s with this line and then forwards nothing
+  // more of it, so with the real 1 MiB total cap a one-step flood never reaches the cap.
+  const CLIP_LINE = "[output clipped, log limit 200KiB/s reached]";
+  const realCaps = { logCapBytes: SANDBOX_LIMITS.build.logCapBytes, timeoutMs: SANDBOX_LIMITS.build.timeoutMs };
+
+  it("stops a `RUN yes` flood at BuildKit's clip with log_limit within seconds, under the real caps", async () => {
+    const floodMarker = `yes-${run}`;
+    // The marker is in the shell's command line, which stays alive as `yes`'s parent.
+    const r = await build(`FROM ${BUSYBOX}\nRUN echo ${floodMarker} && yes\n`, realCaps);
+    expect(r.outcome).toMatchObject({
+      ok: false,
+      code: "log_limit",
+      message: expect.stringMatching(
+        /^Step #\d+ printed more than 200 KiB of output and was stopped by the sandbox, which ended the build; send less output, e\.g\. redirect verbose tools to a file or use quiet flags\.$/,
+      ),
+    });
+    expect(r.outcome.buildMs).toBeLessThan(5_000);
+    const flooded = [...new Map(r.steps.map((s) => [s.id, s])).values()].find((s) => s.name.includes(floodMarker));
+    expect(flooded).toMatchObject({ status: "failed", error: "stopped: output limit" });
+    expect((r.outcome as { message: string }).message).toContain(`Step #${flooded!.number} `);
+    expect(output(r)).toContain(CLIP_LINE);
+    expect(Buffer.byteLength(output(r))).toBeLessThanOrEqual(SANDBOX_LIMITS.build.logCapBytes);
+    await expect.poll(() => processesWith(floodMarker), { timeout: 2_000, interval: 100 }).toEqual([]);
+    console.log(`[measure] RUN yes flood ended as log_limit after ${r.outcome.buildMs} ms (wall ${Math.round(r.wallMs)} ms)`);
+  });
+
+  it("treats a clipped step as log_limit even when it would have finished", async () => {
+    const r = await build(`FROM ${BUSYBOX}\nRUN echo burst-${run} && yes | head -c 5000000\n`, realCaps);
+    expect(r.outcome).toMatchObject({ ok: false, code: "log_limit", message: expect.stringMatching(/^Step #\d+ printed more than 200 KiB/) });
+    expect(output(r)).toContain(CLIP_LINE);
+  });
+
+  it("lets a step print 100 KiB and the build succeed, under the real caps", async () => {
+    const r = await build(`FROM ${BUSYBOX}\nRUN yes legit-${run} | head -c 102400\n`, realCaps);
+    expect(r.outcome.ok, JSON.stringify(r.outcome)).toBe(true);
+    expect(output(r)).not.toContain("output clipped");
+    expect(Buffer.byteLength(output(r))).toBeGreaterThanOrEqual(102_400);
+  });
+
+  it("still stops output spread over unclipped steps at the real total cap", async () => {
+    // Seven steps of ~146 KiB: each under BuildKit's per-step clip, together over 1 MiB.
+    const runs = Array.from({ length: 7 }, (_, i) => `RUN yes total-${run}-${i} | head -c 150000`).join("\n");
+    const r = await build(`FROM ${BUSYBOX}\n${runs}\n`, realCaps);
+    expect(r.outcome).toMatchObject({ ok: false, code: "log_limit", message: expect.stringContaining("more than 1.0 MiB of output") });
+    expect(output(r)).not.toContain("output clipped");
+    expect(Buffer.byteLength(output(r))).toBeLessThanOrEqual(SANDBOX_LIMITS.build.logCapBytes);
+    expect(Buffer.byteLength(output(r))).toBeGreaterThan(900_000);
   });
 
   it("deletes an image over the size cap with image_too_large", async () => {

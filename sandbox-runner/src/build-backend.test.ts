@@ -6,9 +6,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import protobuf from "protobufjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BuildStep } from "@/lib/protocol";
-import { buildQuery, runBuild, type BuildLogEvent } from "./build-backend";
+import { buildQuery, clipMessage, runBuild, type BuildLogEvent } from "./build-backend";
 import { createDocker } from "./engine";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "__fixtures__", name), "utf8");
@@ -155,5 +156,100 @@ describe("runBuild without an engine", () => {
     ac.abort();
     const outcome = await runBuild({ ...options().opts, signal: ac.signal });
     expect(outcome).toMatchObject({ ok: false, code: "cancelled" });
+  });
+});
+
+// BuildKit's clip marker, byte for byte as Docker 20.10's BuildKit appended it to the 200 KiB chunk
+// of a `RUN yes` (recorded with a probe build; after it the engine sent nothing for ~12 s).
+const CLIP = "\n[output clipped, log limit 200KiB/s reached]\n";
+const FLOOD_STEP = "sha256:flood";
+
+/** One `moby.buildkit.trace` line, encoded by field number (independent of the decoder's schema). */
+function traceLine(u: { started?: string; completed?: string; logs?: (string | Buffer)[] }): string {
+  const w = protobuf.Writer.create();
+  const ts = protobuf.Writer.create().uint32((1 << 3) | 0).int64(1_700_000_000).finish();
+  for (const [digest, done] of [[u.started, false], [u.completed, true]] as const) {
+    if (!digest) continue;
+    const v = protobuf.Writer.create().uint32((1 << 3) | 2).string(digest).uint32((3 << 3) | 2).string("[2/2] RUN yes").uint32((5 << 3) | 2).bytes(ts);
+    if (done) v.uint32((6 << 3) | 2).bytes(ts);
+    w.uint32((1 << 3) | 2).bytes(v.finish());
+  }
+  for (const msg of u.logs ?? []) {
+    const l = protobuf.Writer.create().uint32((1 << 3) | 2).string(FLOOD_STEP).uint32((3 << 3) | 0).int64(1).uint32((4 << 3) | 2).bytes(Buffer.from(msg));
+    w.uint32((3 << 3) | 2).bytes(l.finish());
+  }
+  return JSON.stringify({ id: "moby.buildkit.trace", aux: Buffer.from(w.finish()).toString("base64") }) + "\n";
+}
+
+/** Plays an engine that sends `lines` and then, like BuildKit after a clip, stays silent. */
+function silentAfter(lines: string[], closed: { at?: number }) {
+  return (req: Seen, res: http.ServerResponse) => {
+    if (!req.url.startsWith("/build")) return answerBuildWith("")(req, res);
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.on("close", () => (closed.at = performance.now()));
+    for (const l of lines) res.write(l);
+  };
+}
+
+describe("runBuild and BuildKit's per-step output clip", () => {
+  const flood = "y\n".repeat(16 * 1024);
+
+  it("stops at the clip marker with log_limit at once, although the engine then stays silent", async () => {
+    const closed: { at?: number } = {};
+    handler = silentAfter([traceLine({ started: FLOOD_STEP }), traceLine({ logs: [flood] }), traceLine({ logs: [flood.slice(0, 999) + CLIP] })], closed);
+    const { opts, steps, logs } = options({ timeoutMs: 30_000 });
+    const t0 = performance.now();
+    const outcome = await runBuild(opts);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(outcome).toMatchObject({
+      ok: false,
+      code: "log_limit",
+      message: "Step #1 printed more than 200 KiB of output and was stopped by the sandbox, which ended the build; send less output, e.g. redirect verbose tools to a file or use quiet flags.",
+    });
+    expect(steps.at(-1)).toMatchObject({ id: FLOOD_STEP, status: "failed", error: "stopped: output limit" });
+    // The learner sees the output up to and including BuildKit's own note.
+    expect(logs.map((l) => l.chunk).join("")).toMatch(/y\n\[output clipped, log limit 200KiB\/s reached\]\n$/);
+    // Dropping the request is what makes the daemon kill the step (DESIGN.md §2).
+    await expect.poll(() => closed.at, { timeout: 1_000 }).toBeDefined();
+  });
+
+  it("finds a marker cut across chunks and hidden behind an unterminated escape sequence", async () => {
+    const closed: { at?: number } = {};
+    const cut = CLIP.indexOf("clipped");
+    handler = silentAfter(
+      [traceLine({ started: FLOOD_STEP }), traceLine({ logs: ["\u001b]0;never terminated " + flood.slice(0, 99) + CLIP.slice(0, cut)] }), traceLine({ logs: [CLIP.slice(cut)] })],
+      closed,
+    );
+    const outcome = await runBuild(options({ timeoutMs: 30_000 }).opts);
+    expect(outcome).toMatchObject({ ok: false, code: "log_limit", message: expect.stringMatching(/^Step #1 printed more than 200 KiB/) });
+  });
+
+  it("treats a clipped step as log_limit even when the step then ends and the build succeeds", async () => {
+    // `yes | head -c 5000000`: BuildKit clips, the step finishes, the image is exported. The whole
+    // body arrives in one chunk, so the clip is handled after the response is complete: aborting
+    // then used to throw an uncaught AbortError from Node's socket (vitest fails on it).
+    handler = answerBuildWith(
+      [traceLine({ started: FLOOD_STEP }), traceLine({ logs: [flood + CLIP] }), traceLine({ completed: FLOOD_STEP })].join("") +
+        '{"id":"moby.image.id","aux":{"ID":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}}\n',
+    );
+    const outcome = await runBuild(options().opts);
+    expect(outcome).toMatchObject({ ok: false, code: "log_limit" });
+  });
+
+  it("lets a step print 100 KiB without a clip marker", async () => {
+    const hundredKiB = "y\n".repeat(50 * 1024);
+    handler = answerBuildWith(
+      [traceLine({ started: FLOOD_STEP }), traceLine({ logs: [hundredKiB.slice(0, 60_000), hundredKiB.slice(60_000)] }), traceLine({ completed: FLOOD_STEP })].join("") +
+        '{"id":"moby.image.id","aux":{"ID":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}}\n',
+    );
+    const { opts, logs } = options();
+    const outcome = await runBuild(opts);
+    expect(outcome).toMatchObject({ ok: true });
+    expect(logs.map((l) => l.chunk).join("")).toBe(hundredKiB);
+  });
+
+  it("words other limits BuildKit may report, and a limit it cannot read", () => {
+    expect(clipMessage(3, "1MiB")).toMatch(/^Step #3 printed more than 1 MiB of output and was stopped/);
+    expect(clipMessage(undefined, "something new")).toMatch(/^A step printed more output than BuildKit keeps for one step and was stopped/);
   });
 });

@@ -8,9 +8,9 @@
  * all, and this module never sets `authconfig`/`registryconfig`, so no `X-Registry-*` header is
  * ever sent either. The query is a fixed allowlist (see `buildQuery`).
  *
- * Limits enforced here (DESIGN.md §4): wall-clock timeout, total log bytes, learner cancel, and
- * final image size. All stops are the same move: abort the HTTP request, which makes the daemon
- * cancel the build and kill its RUN processes.
+ * Limits enforced here (DESIGN.md §4): wall-clock timeout, total log bytes, BuildKit's per-step
+ * output clip (see `clipMessage`), learner cancel, and final image size. All stops are the same
+ * move: abort the HTTP request, which makes the daemon cancel the build and kill its RUN processes.
  */
 import type { IncomingMessage } from "node:http";
 import type Docker from "dockerode";
@@ -69,11 +69,16 @@ export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
   let daemonError: string | undefined;
   let imageId: string | undefined;
   let logBytes = 0;
+  let response: IncomingMessage | undefined;
 
   const halt = (s: Stop) => {
     if (stop) return;
     stop = s;
-    abort.abort();
+    // Once the whole response has arrived the daemon is done and there is nothing to cancel; and
+    // aborting then (lines still being handled, 'end' not yet emitted) makes Node destroy a socket
+    // that no longer has an error listener: an uncaught AbortError that kills the runner. Seen when
+    // a clipped step was the build's last output.
+    if (!response?.complete) abort.abort();
   };
   const onCancel = () => halt({ code: "cancelled", message: "The build was cancelled.", stepNote: "cancelled" });
   const seconds = Math.round(opts.timeoutMs / 1000);
@@ -107,6 +112,10 @@ export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
             return;
           }
           if (l.chunk) opts.onLog({ stepId: l.stepId, stream: l.stream, chunk: l.chunk });
+          if (l.clipped !== undefined) {
+            halt({ code: "log_limit", message: clipMessage(tracker.step(l.stepId)?.number, l.clipped), stepNote: "stopped: output limit" });
+            return;
+          }
         }
         for (const w of ev.update.warnings) {
           opts.onLog({ stepId: w.vertex || undefined, stream: "stderr", chunk: `WARNING: ${w.short}\n` });
@@ -135,8 +144,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
 
   try {
     try {
-      const res = await dialBuild(opts.docker, opts.context, buildQuery(opts.tag), abort.signal);
-      await consume(res, handleLine);
+      response = await dialBuild(opts.docker, opts.context, buildQuery(opts.tag), abort.signal);
+      await consume(response, handleLine);
     } catch (err) {
       if (!stop) {
         if (isEngineDown(err)) return fail("engine_unavailable", ENGINE_DOWN_MESSAGE);
@@ -211,6 +220,19 @@ export function limitHint(error: string, tail: string[]): string | undefined {
     return "The step could not start more processes: it hit the sandbox's process limit.";
   }
   return undefined;
+}
+
+/**
+ * After BuildKit clips a step's output it sends nothing more for it, so a `RUN yes` would never
+ * reach the total cap and would hold the build slot until the timeout. The clip is therefore
+ * treated as the output limit: the build stops at once, even if the step would have ended.
+ * `limit` is BuildKit's wording ("200KiB/s", "1MiB"); the learner gets the amount.
+ */
+export function clipMessage(stepNumber: number | undefined, limit: string): string {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]i?B)(?:\/s)?$/.exec(limit.trim());
+  const amount = m ? `more than ${m[1]} ${m[2]} of output` : "more output than BuildKit keeps for one step";
+  const who = stepNumber === undefined ? "A step" : `Step #${stepNumber}`;
+  return `${who} printed ${amount} and was stopped by the sandbox, which ended the build; send less output, e.g. redirect verbose tools to a file or use quiet flags.`;
 }
 
 type Modem = {

@@ -134,3 +134,31 @@ describe("step tracker interrupt", () => {
     expect(t.steps().map((s) => s.status)).toEqual(["finished", "failed"]);
   });
 });
+
+describe("step tracker and BuildKit's output clip", () => {
+  const started = { ...empty, vertexes: [{ digest: "sha256:a", inputs: [], name: "[2/2] RUN yes", cached: false, started: 1 }] };
+  const log = (msg: string) => ({ ...empty, logs: [{ vertex: "sha256:a", stream: "stdout" as const, msg: Buffer.from(msg) }] });
+
+  it("flags the chunk that completes the marker, once, with BuildKit's limit text", () => {
+    const t = createStepTracker();
+    t.apply(started);
+    expect(t.apply(log("y\ny\n")).logs[0]!.clipped).toBeUndefined();
+    expect(t.apply(log("y\n[output clipped, log limit 200KiB/s reached]\n")).logs[0]!.clipped).toBe("200KiB/s");
+    expect(t.apply(log("y\n")).logs[0]!.clipped).toBeUndefined();
+  });
+
+  it("finds a marker split across chunks even when an open escape sequence swallows the text", () => {
+    const t = createStepTracker();
+    t.apply(started);
+    const a = t.apply(log("\u001b]0;no terminator y\n[output clipped, log li")).logs[0]!;
+    const b = t.apply(log("mit 1MiB reached]\n")).logs[0]!;
+    expect(a.clipped).toBeUndefined();
+    expect(b.clipped).toBe("1MiB");
+  });
+
+  it("does not flag output that merely talks about clipping", () => {
+    const t = createStepTracker();
+    t.apply(started);
+    expect(t.apply(log("output clipped, log limit reached\n[output clipped]\n")).logs[0]!.clipped).toBeUndefined();
+  });
+});

@@ -11,7 +11,21 @@ import type { BuildStep } from "@/lib/protocol";
 import { createTextSanitizer, sanitizeTerminalText } from "@/lib/progress-render";
 import type { StatusUpdate, TraceVertex } from "./trace-decoder";
 
-export type StepLog = { stepId: string; stream: "stdout" | "stderr"; chunk: string; rawBytes: number };
+/**
+ * `clipped` is set on the chunk that completed BuildKit's clip marker, with the limit as BuildKit
+ * words it ("200KiB/s", "1MiB"): after the marker BuildKit drops the rest of that step's output.
+ */
+export type StepLog = { stepId: string; stream: "stdout" | "stderr"; chunk: string; rawBytes: number; clipped?: string };
+
+/**
+ * BuildKit's own per-step output limit: once a step prints faster than 200 KiB/s (or more than its
+ * per-step total), BuildKit appends `\n[output clipped, log limit 200KiB/s reached]\n` and drops
+ * the step's output for as long as it stays over the limit: for `yes`, until the step ends, so the
+ * runner's total cap is never reached (text verified on Docker 20.10's BuildKit).
+ */
+const CLIP_MARKER = /\[output clipped, log limit ([^\]\r\n]{1,32}) reached\]/;
+/** Raw bytes kept per stream so a marker cut across two chunks is still found. */
+const CLIP_CARRY = 96;
 
 /** How much recent output per step is kept for the failure message. */
 const TAIL_CHARS = 4096;
@@ -22,8 +36,27 @@ type StepState = {
   lastEmitted?: string;
   step?: BuildStep;
   tail: string;
-  decoders: Map<"stdout" | "stderr", { utf8: StringDecoder; clean: ReturnType<typeof createTextSanitizer> }>;
+  decoders: Map<"stdout" | "stderr", StreamState>;
 };
+
+type StreamState = {
+  utf8: StringDecoder;
+  clean: ReturnType<typeof createTextSanitizer>;
+  /** The last raw bytes (latin1: one char per byte), for the clip marker. */
+  carry: string;
+};
+
+/**
+ * Looks for the clip marker in raw bytes, before sanitising: a learner's unterminated escape
+ * sequence could otherwise swallow the marker and hide the clip from the runner.
+ */
+function findClip(dec: StreamState, msg: Buffer): string | undefined {
+  const text = dec.carry + msg.toString("latin1");
+  const m = CLIP_MARKER.exec(text);
+  // After a match, forget it so the same marker is not reported twice.
+  dec.carry = (m ? text.slice(m.index + m[0].length) : text).slice(-CLIP_CARRY);
+  return m?.[1];
+}
 
 /** `[builder 3/5] RUN …` → "builder"; `[stage-1 2/3] COPY …` → "stage-1"; `[2/3] …` → none. */
 export function stageOf(name: string): string | undefined {
@@ -90,12 +123,15 @@ export function createStepTracker() {
         const s = stateFor(l.vertex);
         let dec = s.decoders.get(l.stream);
         if (!dec) {
-          dec = { utf8: new StringDecoder("utf8"), clean: createTextSanitizer() };
+          dec = { utf8: new StringDecoder("utf8"), clean: createTextSanitizer(), carry: "" };
           s.decoders.set(l.stream, dec);
         }
         const chunk = dec.clean.push(dec.utf8.write(l.msg));
         s.tail = (s.tail + chunk).slice(-TAIL_CHARS);
-        if (chunk || l.msg.length) logs.push({ stepId: l.vertex, stream: l.stream, chunk, rawBytes: l.msg.length });
+        const clipped = findClip(dec, l.msg);
+        if (chunk || l.msg.length) {
+          logs.push({ stepId: l.vertex, stream: l.stream, chunk, rawBytes: l.msg.length, ...(clipped ? { clipped } : {}) });
+        }
       }
       return { steps, logs };
     },
@@ -112,6 +148,10 @@ export function createStepTracker() {
         changed.push(s.step);
       }
       return changed.sort((a, b) => a.number - b.number);
+    },
+    /** The step with this id, once it has been shown. */
+    step(stepId: string): BuildStep | undefined {
+      return byDigest.get(stepId)?.step;
     },
     /** Every step shown so far, by number. */
     steps(): BuildStep[] {

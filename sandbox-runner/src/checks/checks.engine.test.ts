@@ -138,6 +138,42 @@ describe("checks on a shell-form, root, shell-less or broken image", () => {
     expect(await check(ctx, { kind: "non-root-user" })).toMatchObject({ status: "fail", message: "the image runs as root (no USER is set)" });
   });
 
+  it("fails exec-form-cmd when the only command is the one inherited from the base image", async () => {
+    const base = await docker.getImage(busybox).inspect();
+    expect(base.Config.Cmd).toEqual(["sh"]); // what the learner inherits without writing a CMD
+    const ctx = await contextFor(`FROM ${busybox}\nRUN echo no-cmd > /note`, oneStage(busybox));
+    expect(ctx.report?.config).toMatchObject({ cmd: ["sh"], cmdForm: "exec" });
+    expect(await check(ctx, { kind: "exec-form-cmd" })).toMatchObject({
+      status: "fail",
+      message: `the image only has CMD ["sh"] inherited from ${busybox}; set your own CMD in exec form`,
+      hint: "H",
+    });
+  });
+
+  it("follows FROM <earlier stage> to the base image for exec-form-cmd", async () => {
+    const chain = (final: string): DockerfileModel => ({
+      stages: [
+        { index: 0, name: "base", base: busybox, fromLine: 1, copyFrom: [] },
+        { index: 1, name: null, base: final, fromLine: 3, copyFrom: [] },
+      ],
+    });
+    const inherited = await contextFor(`FROM ${busybox} AS base\nRUN echo chained > /note\nFROM base\nRUN echo final >> /note`, chain("base"));
+    expect(await check(inherited, { kind: "exec-form-cmd" })).toMatchObject({
+      status: "fail",
+      message: `the image only has CMD ["sh"] inherited from ${busybox}; set your own CMD in exec form`,
+    });
+    // A CMD the learner wrote in an earlier stage is still the learner's own.
+    const own = await contextFor(`FROM ${busybox} AS base\nCMD ["cat", "/note"]\nFROM base\nRUN echo final > /note`, chain("base"));
+    expect(await check(own, { kind: "exec-form-cmd" })).toMatchObject({ status: "pass", message: 'CMD ["cat","/note"] starts the program directly (exec form)' });
+  });
+
+  it("passes exec-form-cmd for the learner's own exec-form CMD or ENTRYPOINT on busybox", async () => {
+    const cmd = await contextFor(`FROM ${busybox}\nCMD ["echo", "hi"]`, oneStage(busybox));
+    expect(await check(cmd, { kind: "exec-form-cmd" })).toMatchObject({ status: "pass", message: 'CMD ["echo","hi"] starts the program directly (exec form)' });
+    const entrypoint = await contextFor(`FROM ${busybox}\nENTRYPOINT ["echo", "hi"]`, oneStage(busybox));
+    expect(await check(entrypoint, { kind: "exec-form-cmd" })).toMatchObject({ status: "pass" });
+  });
+
   it("fails non-root-user for a name with uid 0 and for a name the image does not define", async () => {
     const toor = await contextFor(`FROM ${busybox}\nRUN echo 'toor:x:0:0::/:/bin/sh' >> /etc/passwd\nUSER toor`, oneStage(busybox));
     expect(await check(toor, { kind: "non-root-user" })).toMatchObject({ status: "fail", message: 'the image runs as root: user "toor" has uid 0 in /etc/passwd' });
@@ -157,6 +193,8 @@ describe("checks on a shell-form, root, shell-less or broken image", () => {
       status: "fail",
       message: "USER app names a user, but the image has no /etc/passwd to define it, so the container cannot start",
     });
+    // scratch provides no command, so the ENTRYPOINT is the learner's own.
+    expect(await check(ctx, { kind: "exec-form-cmd" })).toMatchObject({ status: "pass", message: 'ENTRYPOINT ["/busybox"] starts the program directly (exec form)' });
     const numeric = await contextFor(dockerfile.replace("USER app", "USER 65532"), twoStages(busybox, "scratch"));
     expect(await check(numeric, { kind: "non-root-user" })).toMatchObject({ status: "pass" });
     expect(await check(numeric, { kind: "container-output", cmd: ["echo", "from scratch"], stdoutIncludes: ["from scratch"] })).toMatchObject({
