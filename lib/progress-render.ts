@@ -16,7 +16,7 @@
  *
  * Pure TypeScript: shared by the browser terminal and the runner's stored log.
  */
-import type { BuildStep } from "./protocol";
+import type { BuildStep, ServerMessage } from "./protocol";
 
 // ---------------------------------------------------------------------------------------------
 // Sanitising: build output is attacker-controlled text headed for a terminal emulator.
@@ -142,10 +142,12 @@ export type PlainRendererOptions = {
   now?: () => number;
 };
 
-export function createPlainRenderer(options: PlainRendererOptions = {}): {
+export type PlainRenderer = {
   step(s: BuildStep): string;
   log(stepId: string | undefined, chunk: string): string;
-} {
+};
+
+export function createPlainRenderer(options: PlainRendererOptions = {}): PlainRenderer {
   const now = options.now ?? Date.now;
   const views = new Map<string, StepView>();
   let printedAny = false;
@@ -205,3 +207,24 @@ export function createPlainRenderer(options: PlainRendererOptions = {}): {
 const oneLine = (s: string) => sanitizeTerminalText(s).replace(/\n+/g, " ").trim();
 const elapsed = (view: StepView, now: () => number) => (Math.max(0, now() - view.startedAt) / 1000).toFixed(3);
 const formatSeconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)}s`;
+
+/**
+ * What the build terminal prints for one runner frame: steps and output rendered like
+ * `docker build --progress=plain`, errors and the outcome on lines of their own. The lesson page
+ * writes this to xterm live and the runner stores the same text as the run's log, so a replay
+ * after a reload looks exactly like the live run.
+ */
+export function terminalText(renderer: PlainRenderer, m: ServerMessage): string {
+  switch (m.type) {
+    case "step":
+      return renderer.step(m.step);
+    case "log":
+      return renderer.log(m.stepId, m.chunk);
+    case "error":
+      return `\n${m.message}\n`;
+    case "finished":
+      return `\n=> ${m.state} in ${(m.durationMs / 1000).toFixed(1)}s\n`;
+    default:
+      return "";
+  }
+}

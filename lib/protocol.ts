@@ -53,8 +53,13 @@ export const ErrorCode = z.enum([
   "rate_limited",
   "unauthorized", // missing/expired token or foreign Origin
   "unknown_exercise",
-  "admission_rejected", // the Dockerfile uses something the sandbox does not allow
-  "dockerfile_invalid", // empty, too big or does not parse
+  // The Dockerfile uses something the sandbox does not allow (with `problems`, which may also
+  // include parse errors on the same text).
+  "admission_rejected",
+  // Only the text itself is wrong: empty, too big (over the protocol's cap, or the runner's caps on
+  // bytes, lines, line length), does not parse or has no FROM; with `problems` when admission found
+  // them. Over the protocol's cap the run is refused before it exists (no Submission row).
+  "dockerfile_invalid",
   "already_running", // this learner has a run in flight
   "busy", // the queue is full
   "engine_unavailable", // Docker engine unreachable

@@ -7,7 +7,7 @@
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { createPlainRenderer } from "@/lib/progress-render";
+import { createPlainRenderer, terminalText } from "@/lib/progress-render";
 import type { Diagnostic } from "@/lib/dockerfile";
 import type { ServerMessage } from "@/lib/protocol";
 import { DoneBadge } from "../DoneBadge";
@@ -18,7 +18,7 @@ import { Hints } from "./Hints";
 import { AdmissionProblems, DiagnosticList, countLabel } from "./ProblemLists";
 import type { LatestSubmissionView, WorkbenchExercise } from "./exercise-view";
 import { CheckList, ImageReportView } from "./ResultsPanel";
-import { describeLastRun, describeRun, isBusy } from "./run-state";
+import { describeLastRun, describeRun, isBusy, oversizeDockerfileMessage } from "./run-state";
 import { TerminalSink } from "./terminal-sink";
 import { useRunner } from "./use-runner";
 
@@ -55,25 +55,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   );
   const renderer = useRef(createPlainRenderer());
 
-  const onFrame = useCallback(
-    (m: ServerMessage) => {
-      switch (m.type) {
-        case "step":
-          sink.write(renderer.current.step(m.step));
-          break;
-        case "log":
-          sink.write(renderer.current.log(m.stepId, m.chunk));
-          break;
-        case "error":
-          sink.write(`\n${m.message}\n`);
-          break;
-        case "finished":
-          sink.write(`\n=> ${m.state} in ${(m.durationMs / 1000).toFixed(1)}s\n`);
-          break;
-      }
-    },
-    [sink],
-  );
+  // The same text the runner stores as the run's log, so the replay after a reload matches.
+  const onFrame = useCallback((m: ServerMessage) => sink.write(terminalText(renderer.current, m)), [sink]);
   const { view, start, cancel } = useRunner(exercise.id, { onFrame });
   const busy = isBusy(view);
 
@@ -98,9 +81,13 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
 
   const run = useCallback(() => {
     if (text === null || isBusy(view)) return;
-    sink.clear();
-    renderer.current = createPlainRenderer();
-    setRunText(text);
+    // A Dockerfile the page refuses to send leaves the terminal (and the editor) as they are;
+    // `start` puts the reason in the status line.
+    if (oversizeDockerfileMessage(text) === null) {
+      sink.clear();
+      renderer.current = createPlainRenderer();
+      setRunText(text);
+    }
     void start(text);
   }, [text, view, sink, start]);
 

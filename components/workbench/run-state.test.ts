@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { ServerMessage } from "@/lib/protocol";
-import { describeLastRun, describeRun, idleRun, isBusy, runReducer, type RunEvent, type RunView } from "./run-state";
+import { createPlainRenderer, terminalText } from "@/lib/progress-render";
+import { PROTOCOL_LIMITS, type ServerMessage } from "@/lib/protocol";
+import {
+  describeLastRun,
+  describeRun,
+  formatSize,
+  idleRun,
+  isBusy,
+  oversizeDockerfileMessage,
+  runReducer,
+  utf8Bytes,
+  type RunEvent,
+  type RunView,
+} from "./run-state";
 
 const RUN = "6f1c1f2e-8a44-4b7e-9a51-0d4f3f1e2a10";
 const OLD = "0b0d5c4e-1f8e-4a0e-8a51-5d2f3f1e2a99";
@@ -79,5 +91,62 @@ describe("describeLastRun", () => {
     expect(describeLastRun("passed").tone).toBe("pass");
     expect(describeLastRun("failed").text).toMatch(/failed/);
     expect(describeLastRun("running")).toEqual(describeRun(idleRun, 0));
+  });
+});
+
+describe("Dockerfile size in the page", () => {
+  it("measures UTF-8 bytes, not characters", () => {
+    expect(utf8Bytes("abc")).toBe(3);
+    expect(utf8Bytes("€")).toBe(3);
+  });
+
+  it("refuses a 5 MB Dockerfile with both sizes, in words a learner reads", () => {
+    const huge = "RUN echo x\n".repeat(454_546); // 5 000 006 bytes
+    expect(oversizeDockerfileMessage(huge)).toMatch(/^Your Dockerfile is 5\.0 MB; the sandbox accepts up to 64 KiB\./);
+  });
+
+  it("accepts exactly the cap and refuses one byte over it, counting multi-byte characters", () => {
+    const max = PROTOCOL_LIMITS.maxDockerfileBytes;
+    expect(oversizeDockerfileMessage("x".repeat(max))).toBeNull();
+    expect(oversizeDockerfileMessage("x".repeat(max + 1))).toMatch(/64\.0 KiB; the sandbox accepts up to 64 KiB/);
+    // 30 000 characters, 90 000 bytes: under the cap by characters, over it by bytes.
+    expect(oversizeDockerfileMessage(`FROM x\n# ${"€".repeat(30_000)}`)).toMatch(/87\.9 KiB; the sandbox accepts up to 64 KiB/);
+  });
+
+  it("formats sizes in MB above a megabyte and KiB below", () => {
+    expect(formatSize(5_000_000)).toBe("5.0 MB");
+    expect(formatSize(64 * 1024)).toBe("64 KiB");
+    expect(formatSize(1536)).toBe("1.5 KiB");
+  });
+
+  it("a refused run ends at once with the message, without a run id", () => {
+    const v = runReducer(idleRun, { type: "refused", code: "dockerfile_too_large", message: "too big" });
+    expect(v).toMatchObject({ phase: "done", outcome: "error", runId: null, error: { code: "dockerfile_too_large", message: "too big" } });
+    expect(describeRun(v, 1)).toEqual({ text: "too big", tone: "fail" });
+    // Never while a run is going: it would drop that run's state.
+    const going = started();
+    expect(runReducer(going, { type: "refused", code: "dockerfile_too_large", message: "x" })).toBe(going);
+  });
+
+  it("maps a socket closed with 1009 to a message about the size, not a lost connection", () => {
+    const v = runReducer(started(), { type: "closed", code: 1009 });
+    expect(v).toMatchObject({ phase: "done", outcome: "error", error: { code: "message_too_large" } });
+    expect(v.error?.message).toMatch(/too large.*up to 64 KiB/);
+    expect(runReducer(started(), { type: "closed", code: 1006 }).error?.code).toBe("connection_lost");
+  });
+});
+
+describe("terminalText", () => {
+  it("renders steps with #N headers, output under its step, errors and the outcome line", () => {
+    const r = createPlainRenderer({ now: () => 0 });
+    const step = { id: "s1", number: 1, name: "[1/2] RUN make", status: "started" as const };
+    const text = [
+      terminalText(r, { type: "step", runId: RUN, step }),
+      terminalText(r, { type: "log", runId: RUN, stepId: "s1", stream: "stdout", chunk: "ok\n" }),
+      terminalText(r, { type: "step", runId: RUN, step: { ...step, status: "finished", durationMs: 1200 } }),
+      terminalText(r, { type: "report", runId: RUN, report: {} as never }),
+      terminalText(r, { type: "finished", runId: RUN, state: "passed", durationMs: 4200 }),
+    ].join("");
+    expect(text).toBe("#1 [1/2] RUN make\n#1 0.000 ok\n#1 DONE 1.2s\n\n=> passed in 4.2s\n");
   });
 });

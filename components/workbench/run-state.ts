@@ -3,14 +3,21 @@
  * the state machine is unit-tested on its own: idle → connecting → queued → building → checking
  * → done, with the terminal outcome from the runner's `finished` frame.
  */
-import { RunState, type BuildStep, type ErrorCode, type Problem, type ServerMessage } from "@/lib/protocol";
+import { PROTOCOL_LIMITS, RunState, type BuildStep, type ErrorCode, type Problem, type ServerMessage } from "@/lib/protocol";
 import type { CheckResult } from "@/lib/checks";
 import type { ImageReport } from "@/lib/report";
 
 export type RunPhase = "idle" | "connecting" | "queued" | "building" | "checking" | "done";
 
 /** Errors the page raises itself, on top of the runner's ErrorCode. */
-export type LocalErrorCode = "runner_unreachable" | "connection_lost" | "token_failed";
+export type LocalErrorCode =
+  | "runner_unreachable"
+  | "connection_lost"
+  | "token_failed"
+  /** Refused in the page: over PROTOCOL_LIMITS.maxDockerfileBytes, so never sent. */
+  | "dockerfile_too_large"
+  /** The runner closed the socket with 1009: a frame was over its hard ceiling. */
+  | "message_too_large";
 
 export type RunView = {
   runId: string | null;
@@ -33,8 +40,13 @@ export type RunEvent =
   | { type: "frame"; message: ServerMessage }
   /** No connection could be made (runner down, token route failed). */
   | { type: "unreachable"; code: LocalErrorCode; message: string }
-  /** The socket closed before `finished`. */
-  | { type: "closed" };
+  /** Refused before anything was sent (e.g. the Dockerfile is too large); ends at once. */
+  | { type: "refused"; code: LocalErrorCode; message: string }
+  /** The socket closed before `finished`; `code` is the WebSocket close code when known. */
+  | { type: "closed"; code?: number };
+
+/** WebSocket close code for "message too big" (RFC 6455 §7.4.1). */
+export const CLOSE_TOO_LARGE = 1009;
 
 export const idleRun: RunView = {
   runId: null,
@@ -88,8 +100,24 @@ export function runReducer(view: RunView, event: RunEvent): RunView {
     case "unreachable":
       if (view.phase !== "connecting") return view;
       return { ...view, phase: "done", outcome: "error", error: { code: event.code, message: event.message } };
+    case "refused":
+      if (isBusy(view)) return view;
+      return { ...idleRun, phase: "done", outcome: "error", error: { code: event.code, message: event.message } };
     case "closed":
       if (!isBusy(view)) return view;
+      if (!view.error && event.code === CLOSE_TOO_LARGE) {
+        return {
+          ...view,
+          phase: "done",
+          outcome: "error",
+          error: {
+            code: "message_too_large",
+            message:
+              "The sandbox runner closed the connection because the message was too large. " +
+              `A Dockerfile may be up to ${formatSize(PROTOCOL_LIMITS.maxDockerfileBytes)}; shorten it and Run again.`,
+          },
+        };
+      }
       return {
         ...view,
         phase: "done",
@@ -138,6 +166,30 @@ function applyFrame(view: RunView, m: ServerMessage): RunView {
       };
   }
 }
+
+/** The Dockerfile's size as the runner measures it: UTF-8 bytes, not characters. */
+export function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** 5.0 MB above a megabyte (how an editor or file manager would say it), KiB below. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  const kib = bytes / 1024;
+  return `${Number.isInteger(kib) ? kib : kib.toFixed(1)} KiB`;
+}
+
+/**
+ * Why the page will not send this Dockerfile, or null when it may. Checked before connecting, so
+ * an oversized paste gets a clear answer instead of a closed socket, and stays in the editor.
+ */
+export function oversizeDockerfileMessage(text: string): string | null {
+  const bytes = utf8Bytes(text);
+  const max = PROTOCOL_LIMITS.maxDockerfileBytes;
+  if (bytes <= max) return null;
+  return `Your Dockerfile is ${formatSize(bytes)}; the sandbox accepts up to ${formatSize(max)}. Nothing was sent: shorten it and Run again.`;
+}
+
 
 export type RunTone = "neutral" | "pass" | "fail" | "warn";
 

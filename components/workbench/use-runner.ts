@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { z } from "zod";
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "@/lib/protocol";
-import { idleRun, isBusy, isCurrent, runReducer, type RunView } from "./run-state";
+import { idleRun, isBusy, isCurrent, oversizeDockerfileMessage, runReducer, type RunView } from "./run-state";
 
 const TokenResponse = z.object({ token: z.string().min(1), url: z.string().min(1) });
 const TokenError = z.object({ error: z.string() });
@@ -40,6 +40,9 @@ export function useRunner(exerciseId: string, callbacks: RunnerCallbacks) {
   const start = useCallback(
     async (dockerfile: string) => {
       if (isBusy(live.current)) return;
+      // The runner would refuse it anyway; saying so here keeps the socket (and the page) out of it.
+      const tooLarge = oversizeDockerfileMessage(dockerfile);
+      if (tooLarge) return step({ type: "refused", code: "dockerfile_too_large", message: tooLarge });
       const runId = crypto.randomUUID();
       step({ type: "start", runId });
 
@@ -89,11 +92,11 @@ export function useRunner(exerciseId: string, callbacks: RunnerCallbacks) {
         step({ type: "frame", message });
         if (!isBusy(live.current)) ws.close(1000, "run finished");
       };
-      ws.onclose = () => {
+      ws.onclose = (event) => {
         if (socket.current === ws) socket.current = null;
         if (live.current.runId !== runId) return;
         if (!opened) step({ type: "unreachable", code: "runner_unreachable", message: unreachableMessage(base) });
-        else step({ type: "closed" });
+        else step({ type: "closed", code: event.code });
       };
     },
     [exerciseId, step],

@@ -60,6 +60,29 @@ export const SANDBOX_LIMITS = {
     /** Per learner: one running or queued run at a time. */
     perLearner: 1,
   },
+  /**
+   * Bounds on single Engine API calls outside the build stream. A daemon that accepts the
+   * connection but never answers (wedged storage driver, stuck containerd) would otherwise hold
+   * the run, its Submission and the only build slot forever.
+   */
+  engine: {
+    /**
+     * One short call (`/info`, image inspect and history for the report). A healthy engine answers
+     * in well under a second even when busy; 10 s also keeps a hung engine's run inside the time
+     * a learner will wait for an answer.
+     */
+    callTimeoutMs: 10_000,
+    /**
+     * Deleting the run's image and pruning the build cache. Pruning gigabytes can take a while on
+     * a slow disk; past this the run ends anyway and the start-up sweep removes what is left.
+     */
+    cleanupTimeoutMs: 30_000,
+    /**
+     * Grading: a few check containers, each bounded by `container.defaultTimeoutMs` or its own
+     * timeout, plus their create/remove calls. Generous, since checks run one after another.
+     */
+    checksTimeoutMs: 90_000,
+  },
   socket: {
     /** Frames larger than this are refused before parsing. */
     maxFrameBytes: 256 * KiB,

@@ -13,7 +13,14 @@ import { applyBuildCgroupLimits } from "./cgroup-limits";
 import { createDocker, pingEngine } from "./engine";
 import { loadRunnerConfig } from "./env";
 import { buildLimitEntries, collectHealth, fixedLimitEntries } from "./health";
-import { createEnginePipeline, executeRun, removeRunLeftovers } from "./run-pipeline";
+import type { LimitReport } from "./cgroup-limits";
+import {
+  createEnginePipeline,
+  executeRun,
+  removeRunLeftovers,
+  type BuildLimits,
+  type RunOutcome,
+} from "./run-pipeline";
 import { createDbRunStore, type RunStore } from "./run-store";
 import { createRunnerServer, type RunnerServer } from "./server";
 
@@ -29,6 +36,16 @@ export type StartOptions = {
   sweepEngine?: boolean;
   /** @default a Prisma-backed store on DATABASE_URL */
   store?: RunStore;
+  /**
+   * Write SANDBOX_LIMITS.buildCgroup on BuildKit's parent cgroup at start-up. The caps are shared
+   * by the whole engine: tests that share it with a suite lowering them for its own bomb test
+   * turn this off (health then reports the build caps as not applied by this runner). @default true
+   */
+  applyCgroupLimits?: boolean;
+  /** Shorter build limits, for tests that cannot wait 180 s. @default SANDBOX_LIMITS.build */
+  build?: Partial<BuildLimits>;
+  /** Told of every run's outcome (with its image tag) after it ends; for tests. */
+  onOutcome?(runId: string, outcome: RunOutcome): void;
   log?: { info(m: string): void; warn(m: string, err?: unknown): void };
 };
 
@@ -44,11 +61,17 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
   const { env, secret, origins } = await loadRunnerConfig(opts.env ?? process.env, opts.dataDir);
   const docker = createDocker(env.DOCKER_SOCKET);
 
-  const cgroup = await applyBuildCgroupLimits();
-  for (const r of cgroup) {
-    if (!r.enforced) log.warn(`build ${r.limit} limit NOT enforced: ${r.reason ?? "unknown reason"}`);
+  let cgroup: LimitReport[];
+  if (opts.applyCgroupLimits ?? true) {
+    cgroup = await applyBuildCgroupLimits();
+    for (const r of cgroup) {
+      if (!r.enforced) log.warn(`build ${r.limit} limit NOT enforced: ${r.reason ?? "unknown reason"}`);
+    }
+  } else {
+    const reason = "not applied by this runner (applyCgroupLimits: false); whatever the cgroup holds applies";
+    cgroup = (["memory", "pids", "cpu"] as const).map((limit) => ({ limit, enforced: false, reason }));
   }
-  const limits = [...buildLimitEntries(cgroup), ...fixedLimitEntries()];
+  const limits = [...buildLimitEntries(cgroup), ...withBuildOverrides(fixedLimitEntries(), opts.build)];
   if (env.RUNNER_BUILD_SLOTS > 1) {
     log.warn(`RUNNER_BUILD_SLOTS=${env.RUNNER_BUILD_SLOTS}: the build cgroup caps are shared by concurrent builds`);
   }
@@ -69,14 +92,18 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
       .catch((err: unknown) => log.warn("start-up cleanup failed", err));
   }
 
-  const pipeline = await createEnginePipeline(docker, { warn: log.warn });
+  const pipeline = await createEnginePipeline(docker, { warn: log.warn, ...(opts.build && { build: opts.build }) });
   const runner = createRunnerServer({
     origins,
     secret,
     queue: { slots: env.RUNNER_BUILD_SLOTS, maxQueued: env.RUNNER_QUEUE_MAX },
     store,
     loadExercise: (id) => loadExercise(id, env.LESSONS_DIR),
-    execute: (req) => executeRun(pipeline, req),
+    async execute(req) {
+      const outcome = await executeRun(pipeline, req);
+      opts.onOutcome?.(req.runId, outcome);
+      return outcome;
+    },
     health: (queue) =>
       collectHealth({
         async engine() {
@@ -101,6 +128,16 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
       await store.close?.().catch(() => undefined);
     },
   };
+}
+
+/** /health must show the build limits this runner really uses. */
+function withBuildOverrides(entries: ReturnType<typeof fixedLimitEntries>, build: Partial<BuildLimits> | undefined) {
+  const values: Record<string, number | undefined> = {
+    "build.timeout": build?.timeoutMs,
+    "build.log": build?.logCapBytes,
+    "build.imageSize": build?.maxImageBytes,
+  };
+  return entries.map((e) => (values[e.name] === undefined ? e : { ...e, value: values[e.name] }));
 }
 
 async function main() {

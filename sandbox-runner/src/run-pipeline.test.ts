@@ -1,10 +1,12 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
 import type { CheckResult } from "../../lib/checks";
 import type { Exercise } from "../../lib/lessons/schema";
+import { createPlainRenderer, terminalText as pageTerminalText } from "../../lib/progress-render";
 import type { ServerMessage } from "../../lib/protocol";
 import type { ImageReport } from "../../lib/report";
 import type { BuildOutcome } from "./build-backend";
-import { executeRun, SHUTDOWN_REASON, type PipelineDeps } from "./run-pipeline";
+import { bounded, EngineTimeoutError, executeRun, SHUTDOWN_REASON, type PipelineDeps } from "./run-pipeline";
 
 const runId = "8b0f3c1e-6a53-4f55-9a4e-0d1f2a3b4c5d";
 
@@ -75,6 +77,8 @@ async function run(deps: PipelineDeps, opts: { signal?: AbortSignal; dockerfile?
   return { outcome, messages, types: messages.map((m) => m.type) };
 }
 
+afterEach(() => vi.useRealTimers());
+
 describe("executeRun", () => {
   it("passes when the build succeeds and every check passes, in protocol order", async () => {
     const { deps, calls } = fakeDeps();
@@ -88,6 +92,38 @@ describe("executeRun", () => {
     expect(calls.cleanup[0]).toMatch(/^stagecraft-run\/[0-9a-f]{32}:latest$/);
     expect(calls.checks[0]).toMatchObject({ imageRef: calls.cleanup[0], linkBase: "/lessons/anatomy" });
     expect(outcome.log).toContain("hello world");
+    expect(outcome.imageTag).toBe(calls.cleanup[0]);
+  });
+
+  it("stores the log as the page's terminal showed it: step headers, output, the outcome line", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] }); // one clock for the runner's renderer and the page's
+    const { deps } = fakeDeps();
+    const { outcome, messages } = await run(deps);
+    const page = createPlainRenderer();
+    expect(outcome.log).toBe(messages.map((m) => pageTerminalText(page, m)).join(""));
+    expect(outcome.log).toContain("#1 [1/1] FROM x\n#1 0.000 hello world\n#1 DONE 0.0s\n");
+    expect(outcome.log).toMatch(/^Building in the sandbox/);
+    expect(outcome.log).toMatch(/\n=> passed in \d+\.\ds\n$/);
+  });
+
+  it("stores an error's message in the log, as the page printed it", async () => {
+    const build = async (): Promise<BuildOutcome> => ({ ok: false, code: "timeout", message: "took too long", buildMs: 9, steps: [] });
+    const { deps } = fakeDeps({ build });
+    const { outcome } = await run(deps);
+    expect(outcome.log).toMatch(/\ntook too long\n\n=> error in \d+\.\ds\n$/);
+  });
+
+  it("keeps only the tail of a huge log", async () => {
+    const build: PipelineDeps["build"] = async (o) => {
+      o.onStep({ ...step, status: "started" });
+      for (let i = 0; i < 700; i += 1) o.onLog({ stepId: "d1", stream: "stdout", chunk: `${"y".repeat(1023)}\n` });
+      o.onStep(step);
+      return { ok: true, imageId: "sha256:1", buildMs: 1, steps: [step] };
+    };
+    const { deps } = fakeDeps({ build });
+    const { outcome } = await run(deps);
+    expect(outcome.log.length).toBe(256 * 1024);
+    expect(outcome.log).toMatch(/#1 DONE 0\.0s\n\n=> passed in/);
   });
 
   it("uses a fresh unguessable tag for every run", async () => {
@@ -113,6 +149,31 @@ describe("executeRun", () => {
     expect(messages[0]).toMatchObject({ message: expect.stringContaining("line 2") });
     expect(calls.built).toBe(0);
     expect(calls.cleanup).toEqual([]);
+  });
+
+  it.each([
+    ["too-large", "The Dockerfile is 90000 bytes; the sandbox accepts at most 65536."],
+    ["too-many-lines", "The Dockerfile has 2001 lines; the sandbox accepts at most 2000."],
+    ["syntax/missing-arguments", "COPY requires at least two arguments"],
+    ["no-from", "The Dockerfile has no `FROM` line."],
+  ])("ends a Dockerfile admission cannot read (%s) as dockerfile_invalid, with its problems", async (rule, message) => {
+    const problems = [{ rule, message, line: 2 }];
+    const { deps, calls } = fakeDeps({ admit: () => ({ ok: false, problems }) });
+    const { outcome, messages } = await run(deps);
+    expect(outcome).toMatchObject({ state: "error", errorCode: "dockerfile_invalid", problems });
+    expect(messages[0]).toMatchObject({ code: "dockerfile_invalid", message: `This Dockerfile cannot be read: line 2: ${message}` });
+    expect(calls.built).toBe(0);
+  });
+
+  it("names a broken sandbox rule even when the parser also complains, and keeps every problem", async () => {
+    const problems = [
+      { rule: "syntax/flag-invalid-from-value", message: "invalid from flag value $SRC", line: 3 },
+      { rule: "copy-from-not-allowed", message: "Write the stage name in `--from=$SRC` directly", line: 3 },
+    ];
+    const { deps } = fakeDeps({ admit: () => ({ ok: false, problems }) });
+    const { outcome } = await run(deps);
+    expect(outcome).toMatchObject({ errorCode: "admission_rejected", problems });
+    expect(outcome.errorMessage).toMatch(/^The sandbox will not build this Dockerfile: line 3: invalid from .*; line 3: Write the stage name/);
   });
 
   it("refuses an empty Dockerfile as dockerfile_invalid", async () => {
@@ -214,5 +275,100 @@ describe("executeRun", () => {
       },
     });
     expect((await run(deps)).outcome.state).toBe("passed");
+  });
+});
+
+describe("executeRun on an engine that never answers", () => {
+  const hang = () => new Promise<never>(() => undefined);
+
+  it("ends a hung free-space call as engine_unavailable, aborting the request", async () => {
+    let seen: AbortSignal | undefined;
+    const { deps, calls } = fakeDeps({
+      freeDiskBytes: (signal) => {
+        seen = signal;
+        return hang();
+      },
+      timeouts: { call: 30 },
+    });
+    const { outcome, messages } = await run(deps);
+    expect(outcome).toMatchObject({ state: "error", errorCode: "engine_unavailable" });
+    expect(outcome.errorMessage).toMatch(/Docker engine is not answering .*checking free disk space/);
+    expect(messages.at(-1)).toMatchObject({ type: "finished", state: "error" });
+    expect(seen?.aborted).toBe(true);
+    expect(calls.built).toBe(0);
+  });
+
+  it.each([
+    ["report", { report: hang }],
+    ["checks", { checks: hang }],
+    ["build", { build: hang }],
+  ] as const)("bounds a hung %s phase and still cleans up", async (_phase, over) => {
+    const { deps, calls } = fakeDeps({ ...over, timeouts: { call: 30, build: 30, checks: 30 } });
+    const { outcome } = await run(deps);
+    expect(outcome).toMatchObject({ state: "error", errorCode: "engine_unavailable" });
+    expect(calls.cleanup).toHaveLength(1);
+  });
+
+  it.each([
+    ["free space", { freeDiskBytes: hang }],
+    ["report", { report: hang }],
+    ["checks", { checks: hang }],
+  ] as const)("ends as cancelled at once when the learner cancels during %s", async (_phase, over) => {
+    const controller = new AbortController();
+    const { deps } = fakeDeps(over);
+    setTimeout(() => controller.abort("cancelled"), 20);
+    const began = Date.now();
+    const { outcome, messages } = await run(deps, { signal: controller.signal });
+    expect(outcome.state).toBe("cancelled");
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(messages.map((m) => m.type)).not.toContain("error");
+  });
+
+  it("gives a cancelled build a grace to report how it stopped before giving up on it", async () => {
+    const controller = new AbortController();
+    const build: PipelineDeps["build"] = (o) =>
+      new Promise((resolve) =>
+        o.signal.addEventListener("abort", () =>
+          setTimeout(() => {
+            o.onStep({ ...step, status: "failed", error: "cancelled" });
+            resolve({ ok: false, code: "cancelled", message: "cancelled", buildMs: 1, steps: [] });
+          }, 10),
+        ),
+      );
+    const { deps } = fakeDeps({ build, timeouts: { call: 1_000 } });
+    setTimeout(() => controller.abort("cancelled"), 10);
+    const { outcome, messages } = await run(deps, { signal: controller.signal });
+    expect(outcome.state).toBe("cancelled");
+    expect(messages.some((m) => m.type === "step" && m.step.status === "failed")).toBe(true);
+  });
+
+  it("does not wait on a hung cleanup beyond its bound", async () => {
+    const { deps } = fakeDeps({ cleanup: hang, timeouts: { cleanup: 30 } });
+    const { outcome, types } = await run(deps);
+    expect(outcome.state).toBe("passed");
+    expect(types.at(-1)).toBe("finished");
+  });
+});
+
+describe("bounded", () => {
+  it("returns the work's value, or an EngineTimeoutError naming the phase", async () => {
+    expect(await bounded("x", async () => 7, { ms: 100 })).toBe(7);
+    await expect(bounded("reading", () => new Promise(() => undefined), { ms: 10 })).rejects.toBeInstanceOf(EngineTimeoutError);
+  });
+
+  it("rejects at once when the stop signal is already aborted, and passes the abort on", async () => {
+    const stop = AbortSignal.abort("cancelled");
+    let seen: AbortSignal | undefined;
+    await expect(
+      bounded(
+        "x",
+        (signal) => {
+          seen = signal;
+          return new Promise(() => undefined);
+        },
+        { ms: null, stop },
+      ),
+    ).rejects.toThrow(/stopped/);
+    expect(seen?.aborted).toBe(true);
   });
 });

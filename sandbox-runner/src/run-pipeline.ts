@@ -9,10 +9,16 @@
  *               built and at least one check did not pass.
  * - `cancelled` the learner cancelled (or closed the page) while it ran.
  * - `interrupted` the runner shut down while it ran (abort reason "shutdown").
- * - `error`     the sandbox refused or could not finish the run, with a code: admission_rejected
- *               (with `problems` so the page can mark lines), dockerfile_invalid, disk_low,
+ * - `error`     the sandbox refused or could not finish the run, with a code: dockerfile_invalid
+ *               (only the text is wrong: empty, over the size caps, does not parse, no FROM) or
+ *               admission_rejected (uses something the sandbox does not allow), both with
+ *               `problems` (except an empty file) so the page can mark lines; disk_low,
  *               engine_unavailable, timeout, log_limit, image_too_large, internal. These end the run
  *               without grading, because the checks would only repeat "it did not build".
+ *
+ * Every phase that waits on the engine is bounded (SANDBOX_LIMITS.engine) and gives up as soon as
+ * the run is cancelled: an engine that accepts connections but never answers ends the run as
+ * `error`/`engine_unavailable` instead of holding the build slot forever.
  */
 import { randomBytes } from "node:crypto";
 import type { Admission, DockerfileModel } from "../../lib/dockerfile/index";
@@ -20,7 +26,7 @@ import type { CheckResult } from "../../lib/checks";
 import { allPassed } from "../../lib/checks";
 import type { Exercise } from "../../lib/lessons/schema";
 import type { BuildStep, ErrorCode, Problem, RunState, ServerMessage } from "../../lib/protocol";
-import { sanitizeTerminalText } from "../../lib/progress-render";
+import { createPlainRenderer, sanitizeTerminalText, terminalText } from "../../lib/progress-render";
 import type { ImageReport } from "../../lib/report";
 import type { BuildOutcome } from "./build-backend";
 import { isEngineDown } from "./engine";
@@ -30,8 +36,11 @@ import { LogBatcher } from "./run-log";
 /** Everything a run needs from the outside world; the real one talks to Docker, tests use fakes. */
 export type PipelineDeps = {
   admit(dockerfile: string): Admission;
-  /** Free bytes on the engine's data disk, or null when it cannot be measured from here. */
-  freeDiskBytes(): Promise<number | null>;
+  /**
+   * Free bytes on the engine's data disk, or null when it cannot be measured from here. The signal
+   * aborts when the run is cancelled or the call took too long; drop the request then.
+   */
+  freeDiskBytes(signal: AbortSignal): Promise<number | null>;
   makeContext(exercise: Exercise, dockerfile: string): Promise<Buffer>;
   build(opts: {
     context: Buffer;
@@ -49,7 +58,96 @@ export type PipelineDeps = {
   cleanup(tag: string): Promise<void>;
   /** Where operational notes go (not to the learner). @default console.warn */
   warn?(message: string, err?: unknown): void;
+  /** How long each phase may wait on the engine. @default from SANDBOX_LIMITS (see `phaseTimeouts`) */
+  timeouts?: Partial<PhaseTimeouts>;
 };
+
+/** Upper bounds on each phase that waits on the engine, in milliseconds. */
+export type PhaseTimeouts = {
+  /** `freeDiskBytes` and the image report: a few short API calls. */
+  call: number;
+  /** The whole `build` call, including its own wall-clock limit and the image inspect after it. */
+  build: number;
+  checks: number;
+  cleanup: number;
+};
+
+/** The build limits `createEnginePipeline` and `startRunner` let a caller (a test) shorten. */
+export type BuildLimits = { timeoutMs: number; logCapBytes: number; maxImageBytes: number };
+
+/** Phase bounds for a build wall-clock limit of `buildTimeoutMs`. */
+export function phaseTimeouts(buildTimeoutMs: number = SANDBOX_LIMITS.build.timeoutMs): PhaseTimeouts {
+  const e = SANDBOX_LIMITS.engine;
+  // The build stops itself at its limit; the extra call bound covers the abort taking effect and
+  // the image inspect that follows a clean end of the stream.
+  return { call: e.callTimeoutMs, build: buildTimeoutMs + e.callTimeoutMs, checks: e.checksTimeoutMs, cleanup: e.cleanupTimeoutMs };
+}
+
+/** The engine did not answer one phase in time; the run ends as `engine_unavailable`. */
+export class EngineTimeoutError extends Error {
+  constructor(
+    readonly phase: string,
+    readonly ms: number,
+  ) {
+    super(`no answer from the Docker engine within ${ms} ms (${phase})`);
+    this.name = "EngineTimeoutError";
+  }
+}
+
+/** The run was cancelled (or the runner is stopping) while a phase waited. */
+class RunStoppedError extends Error {
+  constructor() {
+    super("the run was stopped");
+    this.name = "RunStoppedError";
+  }
+}
+
+/**
+ * Waits for `work` at most `ms`, and no longer than `stop` allows (after `graceMs`, for work that
+ * stops itself on that signal and should be given the chance to say how it ended). `work` gets a
+ * signal that aborts at either, so calls that take one drop their request; calls that do not are
+ * left to settle in the background and their result is ignored.
+ */
+export async function bounded<T>(
+  phase: string,
+  work: (signal: AbortSignal) => Promise<T>,
+  opts: { ms: number | null; stop?: AbortSignal; graceMs?: number },
+): Promise<T> {
+  const controller = new AbortController();
+  const timers: NodeJS.Timeout[] = [];
+  let onStop: (() => void) | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    if (opts.ms !== null) {
+      timers.push(
+        setTimeout(() => {
+          const err = new EngineTimeoutError(phase, opts.ms ?? 0);
+          controller.abort(err);
+          reject(err);
+        }, opts.ms),
+      );
+    }
+    const stop = opts.stop;
+    if (!stop) return;
+    onStop = () => {
+      const give = () => {
+        controller.abort(stop.reason);
+        reject(new RunStoppedError());
+      };
+      if (opts.graceMs) timers.push(setTimeout(give, opts.graceMs));
+      else give();
+    };
+    if (stop.aborted) onStop();
+    else stop.addEventListener("abort", onStop, { once: true });
+  });
+  const running = Promise.resolve().then(() => work(controller.signal));
+  running.catch(() => undefined); // if the limit wins, a late failure is nobody's business
+  try {
+    return await Promise.race([running, limit]);
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    if (onStop) opts.stop?.removeEventListener("abort", onStop);
+  }
+}
 
 export type RunRequest = {
   runId: string;
@@ -69,8 +167,16 @@ export type RunOutcome = {
   problems?: Problem[];
   report?: ImageReport;
   checks?: CheckResult[];
-  /** The learner-visible build output, its last `STORED_LOG_BYTES` characters. */
+  /**
+   * The run's terminal text as the page showed it live (step headers, output, notes, the error and
+   * the outcome line; see `terminalText`), its last `STORED_LOG_BYTES` characters.
+   */
   log: string;
+  /**
+   * The run's image tag, once one was chosen (the image itself is deleted before the run returns).
+   * Not stored: it lets tests on a shared engine check for their own leftovers.
+   */
+  imageTag?: string;
 };
 
 /** Abort reason the server uses on SIGTERM; any other reason counts as the learner cancelling. */
@@ -92,27 +198,40 @@ const BUILD_ERROR_CODES: Record<Exclude<BuildOutcome, { ok: true }>["code"], Err
   cancelled: null,
 };
 
+
 export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
   const warn = deps.warn ?? ((m: string, e?: unknown) => console.warn(`[run ${req.runId}] ${m}`, e ?? ""));
-  // The stored log keeps the tail: that is where a build's error is.
+  const timeouts: PhaseTimeouts = { ...phaseTimeouts(), ...deps.timeouts };
+  // The stored log is the terminal's text and keeps the tail: that is where a build's error is.
+  const renderer = createPlainRenderer();
   let transcript = "";
-  const batcher = new LogBatcher(SANDBOX_LIMITS.socket.logFlushMs, (e) => {
-    req.emit({ type: "log", runId: req.runId, ...e });
-    transcript += e.chunk;
+  const emit = (message: ServerMessage) => {
+    transcript += terminalText(renderer, message);
     if (transcript.length > 2 * STORED_LOG_BYTES) transcript = transcript.slice(-STORED_LOG_BYTES);
-  });
+    req.emit(message);
+  };
+  const batcher = new LogBatcher(SANDBOX_LIMITS.socket.logFlushMs, (e) => emit({ type: "log", runId: req.runId, ...e }));
   // Non-log messages flush pending output first so the page sees logs before the step they end.
   const send = (message: ServerMessage) => {
     batcher.flush();
-    req.emit(message);
+    emit(message);
   };
+  /** One phase that waits on the engine: bounded in time, and over as soon as the run is stopped. */
+  const phase = <T>(name: string, ms: number | null, work: (signal: AbortSignal) => Promise<T>, graceMs?: number) =>
+    bounded(name, work, { ms, stop: req.signal, ...(graceMs !== undefined && { graceMs }) });
   const note = (chunk: string) => batcher.push({ stream: "runner", chunk: chunk.endsWith("\n") ? chunk : `${chunk}\n` });
 
   let buildMs: number | undefined;
   let tag: string | null = null;
-  const finish = (o: Omit<RunOutcome, "durationMs" | "log" | "buildMs">): RunOutcome => {
-    const outcome: RunOutcome = { ...o, durationMs: Date.now() - started, log: "", ...(buildMs !== undefined && { buildMs }) };
+  const finish = (o: Omit<RunOutcome, "durationMs" | "log" | "buildMs" | "imageTag">): RunOutcome => {
+    const outcome: RunOutcome = {
+      ...o,
+      durationMs: Date.now() - started,
+      log: "",
+      ...(buildMs !== undefined && { buildMs }),
+      ...(tag !== null && { imageTag: tag }),
+    };
     if (o.errorCode) {
       send({
         type: "error",
@@ -136,17 +255,23 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
       }
       const admission = deps.admit(req.dockerfile);
       if (!admission.ok) {
+        const listed = admission.problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)).join("; ");
+        // `dockerfile_invalid` only when nothing but the text itself is wrong. Once a sandbox rule
+        // is broken too, that is the refusal to name: a course rule's message is the helpful one
+        // (`COPY --from=$SRC` also trips the parser, but "write the stage name" is the fix).
+        // Every problem travels either way, so the page marks all lines.
+        const invalid = admission.problems.every(isInvalidText);
         return finish({
           state: "error",
-          errorCode: "admission_rejected",
-          errorMessage: `The sandbox will not build this Dockerfile: ${admission.problems
-            .map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message))
-            .join("; ")}`,
+          errorCode: invalid ? "dockerfile_invalid" : "admission_rejected",
+          errorMessage: invalid
+            ? `This Dockerfile cannot be read: ${listed}`
+            : `The sandbox will not build this Dockerfile: ${listed}`,
           problems: admission.problems,
         });
       }
 
-      const free = await deps.freeDiskBytes();
+      const free = await phase("checking free disk space", timeouts.call, (signal) => deps.freeDiskBytes(signal));
       if (free !== null && free < SANDBOX_LIMITS.build.minFreeDiskBytes) {
         return finish({
           state: "error",
@@ -156,21 +281,30 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
       }
       if (req.signal.aborted) return stopped();
 
-      const context = await deps.makeContext(req.exercise, req.dockerfile);
+      const context = await phase("preparing the build context", null, () => deps.makeContext(req.exercise, req.dockerfile));
       tag = runImageTag();
       note("Building in the sandbox (no network; base images from the course catalog).");
       const steps = new Map<string, BuildStep>();
-      const build = await deps.build({
-        context,
-        tag,
-        signal: req.signal,
-        onStep: (step) => {
-          steps.set(step.id, step);
-          send({ type: "step", runId: req.runId, step });
-        },
-        // The backend sanitises per stream; this is the last line of defence before the socket.
-        onLog: (e) => batcher.push({ ...e, chunk: sanitizeTerminalText(e.chunk) }),
-      });
+      const runTag = tag;
+      // The build stops itself when cancelled and then says which steps it interrupted: give it
+      // a short grace before giving up on it.
+      const build = await phase(
+        "building",
+        timeouts.build,
+        () =>
+          deps.build({
+            context,
+            tag: runTag,
+            signal: req.signal,
+            onStep: (step) => {
+              steps.set(step.id, step);
+              send({ type: "step", runId: req.runId, step });
+            },
+            // The backend sanitises per stream; this is the last line of defence before the socket.
+            onLog: (e) => batcher.push({ ...e, chunk: sanitizeTerminalText(e.chunk) }),
+          }),
+        timeouts.call,
+      );
       buildMs = build.buildMs;
 
       if (!build.ok) {
@@ -179,20 +313,24 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
         if (code) return finish({ state: "error", errorCode: code, errorMessage: build.message });
         note(build.message);
         // A failed build is graded: "build-succeeds" and friends say what went wrong.
-        const checks = await deps.checks(
-          { imageRef: null, report: null, build, model: admission.model, linkBase: linkBase(req.exercise) },
-          req.exercise.checks,
+        const checks = await phase("grading", timeouts.checks, () =>
+          deps.checks(
+            { imageRef: null, report: null, build, model: admission.model, linkBase: linkBase(req.exercise) },
+            req.exercise.checks,
+          ),
         );
         send({ type: "checks", runId: req.runId, results: checks });
         return finish({ state: "failed", checks });
       }
 
-      const report = await deps.report(tag, admission.model, build.steps);
+      const report = await phase("reading the image report", timeouts.call, () => deps.report(runTag, admission.model, build.steps));
       send({ type: "report", runId: req.runId, report });
       if (req.signal.aborted) return stopped();
-      const checks = await deps.checks(
-        { imageRef: tag, report, build, model: admission.model, linkBase: linkBase(req.exercise) },
-        req.exercise.checks,
+      const checks = await phase("grading", timeouts.checks, () =>
+        deps.checks(
+          { imageRef: runTag, report, build, model: admission.model, linkBase: linkBase(req.exercise) },
+          req.exercise.checks,
+        ),
       );
       if (req.signal.aborted) return stopped();
       send({ type: "checks", runId: req.runId, results: checks });
@@ -201,6 +339,15 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
   } catch (err) {
     if (req.signal.aborted) {
       outcome = stopped();
+    } else if (err instanceof EngineTimeoutError) {
+      warn(`engine timeout: ${err.message}`);
+      outcome = finish({
+        state: "error",
+        errorCode: "engine_unavailable",
+        errorMessage:
+          `The Docker engine is not answering (nothing for ${Math.round(err.ms / 1000)} s while ${err.phase}), so the run ` +
+          "was stopped. Try again in a minute; if it keeps happening, tell the course staff.",
+      });
     } else {
       warn("run failed inside the runner", err);
       const engineDown = isEngineDown(err);
@@ -213,21 +360,47 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
       });
     }
   } finally {
-    // Always: the image holds the learner's files and the cache holds their layers (DESIGN §3-4).
-    if (tag) await deps.cleanup(tag).catch((err: unknown) => warn(`cleanup of ${tag} failed`, err));
+    // Always, even after a cancel: the image holds the learner's files and the cache holds their
+    // layers (DESIGN §3-4). Bounded: a hung engine must not keep the build slot; what a timed-out
+    // cleanup leaves is removed by the next start-up sweep.
+    const cleanupTag = tag;
+    if (cleanupTag) {
+      await bounded("cleaning up", () => deps.cleanup(cleanupTag), { ms: timeouts.cleanup }).catch((err: unknown) =>
+        warn(`cleanup of ${cleanupTag} failed`, err),
+      );
+    }
   }
 
   batcher.flush();
   batcher.stop();
-  outcome.log = transcript.slice(-STORED_LOG_BYTES);
-  req.emit({
+  const finished: ServerMessage = {
     type: "finished",
     runId: req.runId,
     state: outcome.state,
     durationMs: outcome.durationMs,
     ...(outcome.buildMs !== undefined && { buildMs: outcome.buildMs }),
-  });
+  };
+  emit(finished);
+  outcome.log = transcript.slice(-STORED_LOG_BYTES);
   return outcome;
+}
+
+/**
+ * Admission rules that mean "not a usable Dockerfile": empty, over the size caps, a parse error,
+ * no `FROM`. Everything else is a sandbox rule. A refusal is `dockerfile_invalid` when all its
+ * problems are of this kind, else `admission_rejected`.
+ */
+const INVALID_TEXT_RULES: ReadonlySet<string> = new Set([
+  "empty",
+  "too-large",
+  "too-many-lines",
+  "line-too-long",
+  "continuation-too-long",
+  "no-from",
+]);
+
+export function isInvalidText(problem: Problem): boolean {
+  return INVALID_TEXT_RULES.has(problem.rule) || problem.rule.startsWith("syntax/");
 }
 
 function linkBase(exercise: Exercise): string {
@@ -240,7 +413,11 @@ function linkBase(exercise: Exercise): string {
  */
 export async function createEnginePipeline(
   docker: import("./engine").Docker,
-  opts: { warn?: PipelineDeps["warn"] } = {},
+  opts: {
+    warn?: PipelineDeps["warn"];
+    /** Shorter build limits, for tests. @default SANDBOX_LIMITS.build */
+    build?: Partial<BuildLimits>;
+  } = {},
 ): Promise<PipelineDeps> {
   const [dockerfile, catalog, backend, context, report, checks, cleanup, disk] = await Promise.all([
     import("../../lib/dockerfile/index"),
@@ -253,6 +430,11 @@ export async function createEnginePipeline(
     import("node:fs/promises"),
   ]);
   const limits = SANDBOX_LIMITS;
+  const build: BuildLimits = {
+    timeoutMs: opts.build?.timeoutMs ?? limits.build.timeoutMs,
+    logCapBytes: opts.build?.logCapBytes ?? limits.build.logCapBytes,
+    maxImageBytes: opts.build?.maxImageBytes ?? limits.build.maxImageBytes,
+  };
   return {
     admit: (text) =>
       dockerfile.admitDockerfile(text, {
@@ -260,10 +442,13 @@ export async function createEnginePipeline(
         maxLines: limits.dockerfile.maxLines,
         allowedImages: (ref: string) => catalog.findCatalogImage(ref) !== undefined,
       }),
-    async freeDiskBytes() {
+    async freeDiskBytes(signal) {
       // The engine's data root is where layers and build cache land; measured from this host,
       // which assumes the runner shares the engine's filesystem (true for a local socket).
-      const info = (await docker.info()) as { DockerRootDir?: string };
+      // dockerode's typings omit the options argument; `abortSignal` drops the request.
+      const info = (await (docker.info as (o: { abortSignal: AbortSignal }) => Promise<unknown>).call(docker, {
+        abortSignal: signal,
+      })) as { DockerRootDir?: string };
       if (!info.DockerRootDir) return null;
       try {
         const fs = await disk.statfs(info.DockerRootDir);
@@ -273,13 +458,7 @@ export async function createEnginePipeline(
       }
     },
     makeContext: (exercise, text) => context.makeBuildContext(exercise, text),
-    build: (o) =>
-      backend.runBuild({
-        docker,
-        ...o,
-        timeoutMs: limits.build.timeoutMs,
-        logCapBytes: limits.build.logCapBytes,
-      }),
+    build: (o) => backend.runBuild({ docker, ...o, ...build }),
     report: (tag, model, steps) => report.buildImageReport(docker, tag, model, steps),
     checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
     async cleanup(tag) {
@@ -290,6 +469,7 @@ export async function createEnginePipeline(
       await cleanup.pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
     },
     ...(opts.warn && { warn: opts.warn }),
+    timeouts: phaseTimeouts(build.timeoutMs),
   };
 }
 

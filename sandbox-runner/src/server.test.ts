@@ -11,7 +11,7 @@ import { signToken } from "../../lib/token";
 import { collectHealth, fixedLimitEntries } from "./health";
 import type { RunOutcome, RunRequest } from "./run-pipeline";
 import { createMemoryRunStore, type RunStore } from "./run-store";
-import { createRunnerServer, type RunnerServer, type RunnerServerOptions } from "./server";
+import { createRunnerServer, frameTooLargeMessage, MAX_PAYLOAD_CEILING, type RunnerServer, type RunnerServerOptions } from "./server";
 import { connectClient, upgradeStatus } from "./test-client";
 
 const secret = "server-test-secret-0123456789";
@@ -126,6 +126,37 @@ describe("runner server", () => {
     client.ws.send("x".repeat(1500));
     expect(await client.next("error", null)).toMatchObject({ code: "frame_too_large" });
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it("answers a frame of megabytes with frame_too_large in KiB, and the connection still runs", async () => {
+    const { port, pipeline } = await start();
+    const client = await connect(port);
+    client.ws.send("x".repeat(5 * 1024 * 1024));
+    const error = await client.next("error", null);
+    expect(error).toMatchObject({ code: "frame_too_large" });
+    expect(error.message).toBe(frameTooLargeMessage(5 * 1024 * 1024, 256 * 1024));
+    expect(error.message).toMatch(/5\.0 MiB, over the runner's limit of 256 KiB .* up to 64 KiB/);
+    const runId = client.startRun();
+    expect(await client.next("accepted", runId)).toMatchObject({ position: 0 });
+    pipeline.running.get(runId)?.("passed");
+    expect(await client.next("finished", runId)).toMatchObject({ state: "passed" });
+  });
+
+  it("closes with 1009 only above the hard ceiling", async () => {
+    const { port } = await start();
+    const client = await connect(port);
+    client.ws.send("x".repeat(MAX_PAYLOAD_CEILING + 1));
+    expect(await client.closed).toBe(1009);
+  });
+
+  it("refuses a Dockerfile over the protocol cap as dockerfile_invalid for its run, without a row", async () => {
+    const { port, store } = await start();
+    const client = await connect(port);
+    const runId = client.start(exercise.id, "RUN echo x\n".repeat(10_000));
+    const error = await client.next("error", runId);
+    expect(error.code).toBe("dockerfile_invalid");
+    expect(error.message).toMatch(/110000 characters long; the sandbox accepts at most 65536 \(64 KiB\)/);
+    expect(store.rows.has(runId)).toBe(false);
   });
 
   it("rate-limits a flooding connection", async () => {

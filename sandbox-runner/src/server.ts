@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { Exercise } from "../../lib/lessons/schema";
-import { parseClientMessage, RunId, type ClientMessage, type ErrorCode, type ServerMessage } from "../../lib/protocol";
+import { parseClientMessage, PROTOCOL_LIMITS, RunId, type ClientMessage, type ErrorCode, type ServerMessage } from "../../lib/protocol";
+import { formatBytes } from "../../lib/report";
 import { authenticateUpgrade, rejectUpgrade } from "./auth";
 import type { HealthReport } from "./health";
 import { SANDBOX_LIMITS } from "./limits";
@@ -52,6 +53,14 @@ export type RunnerServer = {
 /** A `ws` close code of our own for an idle connection (4000–4999 are application codes). */
 export const CLOSE_IDLE = 4000;
 
+/**
+ * The most `ws` buffers of one incoming message before it gives up and closes the socket with
+ * 1009. Every frame up to this size is read and answered with a typed `frame_too_large` (the
+ * connection lives on); `maxFrameBytes` is what the protocol accepts. 8 MiB covers any Dockerfile
+ * a learner could paste by mistake, and bounds the memory one connection can make us hold.
+ */
+export const MAX_PAYLOAD_CEILING = 8 * 1024 * 1024;
+
 export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
   const limits: SocketLimits = { ...SANDBOX_LIMITS.socket, ...opts.socket };
   const log = opts.log ?? ((m: string, e?: unknown) => console.warn(`[runner] ${m}`, e ?? ""));
@@ -65,9 +74,9 @@ export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
     return p;
   };
 
-  // Frames between maxFrameBytes and twice that get a typed `frame_too_large` error and the
-  // connection lives on; beyond that `ws` itself closes the socket with 1009 without buffering more.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 2 });
+  // Frames over maxFrameBytes get a typed `frame_too_large` error and the connection lives on;
+  // only beyond the ceiling does `ws` itself close the socket with 1009 without buffering more.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_PAYLOAD_CEILING, limits.maxFrameBytes) });
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://runner.invalid");
@@ -150,12 +159,16 @@ export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
       }
       const size = rawSize(data);
       if (size > limits.maxFrameBytes) {
-        return sendError(null, "frame_too_large", `Message of ${size} bytes; the limit is ${limits.maxFrameBytes}.`);
+        return sendError(null, "frame_too_large", frameTooLargeMessage(size, limits.maxFrameBytes));
       }
       if (isBinary) return sendError(null, "invalid_message", "Binary frames are not part of the protocol.");
       const text = rawText(data);
       const parsed = parseClientMessage(text);
-      if (!parsed.ok) return sendError(runIdOf(text), "invalid_message", parsed.error);
+      if (!parsed.ok) {
+        const oversize = oversizeDockerfile(text);
+        if (oversize !== null) return sendError(runIdOf(text), "dockerfile_invalid", oversize);
+        return sendError(runIdOf(text), "invalid_message", parsed.error);
+      }
       const message = parsed.value;
       if (message.type === "start") {
         void handleStart(message).catch((err: unknown) => {
@@ -230,7 +243,7 @@ export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
                   send({ type: "finished", runId, state: "error", durationMs });
                   return { state: "error", errorCode: "internal", durationMs, log: "" };
                 });
-              const { problems: _problems, ...record } = outcome;
+              const { problems: _problems, imageTag: _imageTag, ...record } = outcome;
               await opts.store.finish(runId, record).catch((err: unknown) => log(`finish ${runId}`, err));
               done();
             })(),
@@ -274,6 +287,17 @@ export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
   };
 }
 
+/** Says the limit in KiB, and what that means for the one big thing a learner sends. */
+export function frameTooLargeMessage(size: number, maxFrameBytes: number): string {
+  return (
+    `The message was ${formatBytes(size)}, over the runner's limit of ${inKiB(maxFrameBytes)} per message, so it was ignored. ` +
+    `A Dockerfile may be up to ${inKiB(PROTOCOL_LIMITS.maxDockerfileBytes)}.`
+  );
+}
+
+/** A limit in KiB as people write it: "64 KiB", not "64.0 KiB". */
+const inKiB = (bytes: number) => `${Math.round((bytes / 1024) * 10) / 10} KiB`;
+
 function delay(ms: number) {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
@@ -286,6 +310,22 @@ function rawSize(data: RawData): number {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   return Buffer.from(data as ArrayBuffer).toString("utf8");
+}
+
+/**
+ * For a `start` frame refused only because its Dockerfile is over the protocol's cap: what to tell
+ * the learner (it is a Dockerfile problem, not a protocol one). Null for any other bad frame.
+ */
+function oversizeDockerfile(text: string): string | null {
+  try {
+    const value = JSON.parse(text) as { type?: unknown; files?: { Dockerfile?: unknown } } | null;
+    const dockerfile = value?.type === "start" ? value.files?.Dockerfile : undefined;
+    if (typeof dockerfile !== "string" || dockerfile.length <= PROTOCOL_LIMITS.maxDockerfileBytes) return null;
+    const max = PROTOCOL_LIMITS.maxDockerfileBytes;
+    return `The Dockerfile is ${dockerfile.length} characters long; the sandbox accepts at most ${max} (${inKiB(max)}). Nothing was built.`;
+  } catch {
+    return null;
+  }
 }
 
 /** The run id of a frame that failed validation, when it has a well-formed one. */
