@@ -21,7 +21,11 @@ export const SANDBOX_LIMITS = {
   build: {
     /** Wall-clock limit for one build; the slowest course build (cold Go compile) takes ~60 s. */
     timeoutMs: 180_000,
-    /** Total build output sent to the learner; BuildKit itself only clips per step (2 MiB). */
+    /**
+     * Total build output sent to the learner. BuildKit (engine 20.10) also clips one step's output
+     * at 200 KiB/s and then goes silent, which would hide a flood from this cap: the build backend
+     * therefore ends the build as soon as BuildKit reports a clipped step.
+     */
     logCapBytes: 1 * MiB,
     /** Final image size above which the run fails and the image is deleted at once. */
     maxImageBytes: 2 * GiB,
@@ -84,8 +88,13 @@ export const SANDBOX_LIMITS = {
     checksTimeoutMs: 90_000,
   },
   socket: {
-    /** Frames larger than this are refused before parsing. */
+    /** Frames larger than this are answered with `frame_too_large` and not parsed. */
     maxFrameBytes: 256 * KiB,
+    /**
+     * Frames up to this size are still read, so an oversize one gets a typed answer and the
+     * connection stays usable; beyond it the socket is closed (1009) without reading further.
+     */
+    hardMaxFrameBytes: 8 * MiB,
     /** Messages per connection per 10 s window before `rate_limited`. */
     messagesPerWindow: 20,
     windowMs: 10_000,

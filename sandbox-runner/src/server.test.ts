@@ -11,7 +11,8 @@ import { signToken } from "../../lib/token";
 import { collectHealth, fixedLimitEntries } from "./health";
 import type { RunOutcome, RunRequest } from "./run-pipeline";
 import { createMemoryRunStore, type RunStore } from "./run-store";
-import { createRunnerServer, frameTooLargeMessage, MAX_PAYLOAD_CEILING, type RunnerServer, type RunnerServerOptions } from "./server";
+import { createRunnerServer, frameTooLargeMessage, type RunnerServer, type RunnerServerOptions } from "./server";
+import { SANDBOX_LIMITS } from "./limits";
 import { connectClient, upgradeStatus } from "./test-client";
 
 const secret = "server-test-secret-0123456789";
@@ -145,7 +146,7 @@ describe("runner server", () => {
   it("closes with 1009 only above the hard ceiling", async () => {
     const { port } = await start();
     const client = await connect(port);
-    client.ws.send("x".repeat(MAX_PAYLOAD_CEILING + 1));
+    client.ws.send("x".repeat(SANDBOX_LIMITS.socket.hardMaxFrameBytes + 1));
     expect(await client.closed).toBe(1009);
   });
 

@@ -53,13 +53,6 @@ export type RunnerServer = {
 /** A `ws` close code of our own for an idle connection (4000–4999 are application codes). */
 export const CLOSE_IDLE = 4000;
 
-/**
- * The most `ws` buffers of one incoming message before it gives up and closes the socket with
- * 1009. Every frame up to this size is read and answered with a typed `frame_too_large` (the
- * connection lives on); `maxFrameBytes` is what the protocol accepts. 8 MiB covers any Dockerfile
- * a learner could paste by mistake, and bounds the memory one connection can make us hold.
- */
-export const MAX_PAYLOAD_CEILING = 8 * 1024 * 1024;
 
 export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
   const limits: SocketLimits = { ...SANDBOX_LIMITS.socket, ...opts.socket };
@@ -76,7 +69,7 @@ export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
 
   // Frames over maxFrameBytes get a typed `frame_too_large` error and the connection lives on;
   // only beyond the ceiling does `ws` itself close the socket with 1009 without buffering more.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_PAYLOAD_CEILING, limits.maxFrameBytes) });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(limits.hardMaxFrameBytes, limits.maxFrameBytes) });
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://runner.invalid");
