@@ -18,7 +18,6 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 [ -x /bin/busybox ] || need+=(busybox-static)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
-command -v node >/dev/null || need+=(nodejs npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
@@ -29,6 +28,10 @@ else
   log "Debian packages present"
 fi
 
+if ! command -v node >/dev/null; then
+  echo "install-prereqs: Node.js 20 or newer is required and is not installed (Debian 12's own nodejs is 18: use NodeSource or nvm)." >&2
+  exit 1
+fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "install-prereqs: Node.js 20 or newer is required (found $(node -v))." >&2
@@ -57,7 +60,7 @@ if command -v pg_lsclusters >/dev/null; then
   cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2}')
   if [ -n "$cluster" ]; then
     # shellcheck disable=SC2086
-    pg_ctlcluster $cluster start 2>/dev/null || true
+    pg_ctlcluster $cluster status >/dev/null 2>&1 || pg_ctlcluster $cluster start
     for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
     su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='stagecraft'\"" | grep -q 1 ||
       su postgres -c "psql -qc \"CREATE ROLE stagecraft LOGIN PASSWORD 'stagecraft' CREATEDB\""
