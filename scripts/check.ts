@@ -74,6 +74,16 @@ function vitestCounts(project: string): { passed: number; failed: number; skippe
   }
 }
 
+/** `--skip a,b` or `--skip=a,b`: steps to leave out. */
+export function skipList(args: string[]): Set<string> {
+  const names: string[] = [];
+  args.forEach((arg, i) => {
+    if (arg.startsWith("--skip=")) names.push(...arg.slice("--skip=".length).split(","));
+    else if (arg === "--skip" && args[i + 1] !== undefined) names.push(...args[i + 1]!.split(","));
+  });
+  return new Set(names.map((n) => n.trim()).filter(Boolean));
+}
+
 /** The PostgreSQL suite runs when a local cluster set up by install-prereqs.sh answers. */
 function defaultPostgresUrl() {
   if (process.env.TEST_POSTGRES_URL) return;
@@ -85,11 +95,12 @@ function defaultPostgresUrl() {
 
 async function main() {
   defaultPostgresUrl();
-  const skip = new Set(
-    (process.argv.find((a) => a.startsWith("--skip="))?.slice(7) ?? process.argv[process.argv.indexOf("--skip") + 1] ?? "")
-      .split(",")
-      .filter(Boolean),
-  );
+  const skip = skipList(process.argv.slice(2));
+  const unknown = [...skip].filter((name) => !steps.some((step) => step.name === name));
+  if (unknown.length > 0) {
+    console.error(`--skip names no step: ${unknown.join(", ")} (steps: ${steps.map((step) => step.name).join(", ")})`);
+    process.exit(2);
+  }
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
   const outcomes: Outcome[] = [];
@@ -124,9 +135,10 @@ async function main() {
     (t, o) => ({ passed: t.passed + o.passed, failed: t.failed + o.failed, skipped: t.skipped + o.skipped }),
     { passed: 0, failed: 0, skipped: 0 },
   );
-  const allOk = outcomes.length === steps.length - skip.size && outcomes.every((o) => o.ok);
+  // Every step that was not skipped ran (a failed setup step stops early) and passed.
+  const allOk = outcomes.length === steps.filter((step) => !skip.has(step.name)).length && outcomes.every((o) => o.ok);
   console.log(`\nTests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(allOk ? 0 : 1);
 }
 
-void main();
+if (import.meta.url === `file://${process.argv[1]}`) void main();

@@ -17,6 +17,25 @@ export function unreachableMessage(url: string): string {
   return `The sandbox runner is not reachable at ${url} — is it running? (\`npm start\` starts it)`;
 }
 
+export function refusedMessage(url: string, origin: string): string {
+  return `The sandbox runner at ${url} is running but refused this page. Its APP_ORIGINS must include ${origin}, and it must share STAGECRAFT_SECRET with the web app.`;
+}
+
+/**
+ * A WebSocket that never opened says nothing about why. A `no-cors` request to the runner's
+ * `/health` tells "nobody listens" (the fetch rejects) from "it answered and refused the upgrade"
+ * (an opaque response): a wrong APP_ORIGINS or secret, which an operator should be told plainly.
+ */
+async function runnerAnswers(wsBase: string): Promise<boolean> {
+  const httpBase = wsBase.replace(/^ws(s?):/, "http$1:").replace(/\/+$/, "");
+  try {
+    await fetch(`${httpBase}/health`, { mode: "no-cors", cache: "no-store" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type RunnerCallbacks = {
   /** Every accepted frame of the current run, in order (the terminal renders step/log frames). */
   onFrame(message: ServerMessage): void;
@@ -95,8 +114,12 @@ export function useRunner(exerciseId: string, callbacks: RunnerCallbacks) {
       ws.onclose = (event) => {
         if (socket.current === ws) socket.current = null;
         if (live.current.runId !== runId) return;
-        if (!opened) step({ type: "unreachable", code: "runner_unreachable", message: unreachableMessage(base) });
-        else step({ type: "closed", code: event.code });
+        if (opened) return step({ type: "closed", code: event.code });
+        void runnerAnswers(base).then((answers) => {
+          if (live.current.runId !== runId) return;
+          const message = answers ? refusedMessage(base, window.location.origin) : unreachableMessage(base);
+          step({ type: "unreachable", code: "runner_unreachable", message });
+        });
       };
     },
     [exerciseId, step],
