@@ -126,19 +126,15 @@ describe("anatomy lesson", () => {
   });
 
   it("tells the operator when the runner is up but refuses this page's origin", async () => {
-    // 127.0.0.2 reaches the same web app, but it is not in the runner's APP_ORIGINS.
-    const foreign = stack.webUrl.replace("127.0.0.1", "127.0.0.2");
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${foreign}/lessons/anatomy`);
-    await editor(page).waitFor({ state: "attached", timeout: 60_000 });
+    await stack.restartRunner({ APP_ORIGINS: "http://classroom.example" });
+    const page = await openLesson();
     await page.getByRole("button", { name: /^Run/ }).click();
     await expect
       .poll(() => status(page).innerText(), { timeout: 20_000 })
       .toBe(
-        `The sandbox runner at ${stack.runnerWsUrl} is running but refused this page. Its APP_ORIGINS must include ${foreign}, and it must share STAGECRAFT_SECRET with the web app.`,
+        `The sandbox runner at ${stack.runnerWsUrl} is running but refused this page. Its APP_ORIGINS must include ${stack.webUrl}, and it must share STAGECRAFT_SECRET with the web app.`,
       );
-    await context.close();
+    await page.context().close();
   });
 
   it("says plainly that the runner is down when it is (run started with Ctrl+Enter in the editor)", async () => {

@@ -78,6 +78,8 @@ export type Stack = {
   webUrl: string;
   runnerWsUrl: string;
   stopRunner(): Promise<void>;
+  /** Stops the runner and starts it again with these variables changed (e.g. APP_ORIGINS). */
+  restartRunner(overrides: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
   logs(): string;
 };
@@ -108,12 +110,13 @@ export async function startStack(): Promise<Stack> {
     execFileSync(bin("next"), ["build"], { cwd: root, env, stdio: "inherit" });
   }
 
-  const runner = startService("runner", bin("tsx"), ["sandbox-runner/src/main.ts"], env);
+  const health = `http://127.0.0.1:${runnerPort}/health`;
+  let runner = startService("runner", bin("tsx"), ["sandbox-runner/src/main.ts"], env);
   const web = startService("web", bin("next"), ["start", "--hostname", "127.0.0.1", "--port", String(webPort)], env);
   const services = [runner, web];
   try {
     await Promise.all([
-      waitForHttp(`http://127.0.0.1:${runnerPort}/health`, runner, 60_000),
+      waitForHttp(health, runner, 60_000),
       waitForHttp(`${webUrl}/`, web, 60_000),
     ]);
   } catch (err) {
@@ -125,6 +128,12 @@ export async function startStack(): Promise<Stack> {
     webUrl,
     runnerWsUrl,
     stopRunner: () => stopService(runner),
+    async restartRunner(overrides) {
+      await stopService(runner);
+      runner = startService("runner", bin("tsx"), ["sandbox-runner/src/main.ts"], { ...env, ...overrides });
+      services[0] = runner;
+      await waitForHttp(health, runner, 60_000);
+    },
     async stop() {
       await Promise.all(services.map(stopService));
       rmSync(dir, { recursive: true, force: true });
