@@ -220,8 +220,11 @@ export function terminalText(renderer: PlainRenderer, m: ServerMessage): string 
       return renderer.step(m.step);
     case "log":
       return renderer.log(m.stepId, m.chunk);
-    case "error":
-      return `\n${m.message}\n`;
+    case "error": {
+      // The message sums several problems up; the log spells each one out on its own line.
+      const problems = m.problems && m.problems.length > 1 ? m.problems.map((p) => `  ${p.line ? `line ${p.line}: ` : ""}${p.message}\n`).join("") : "";
+      return `\n${m.message}\n${problems}`;
+    }
     case "finished":
       return `\n=> ${m.state} in ${(m.durationMs / 1000).toFixed(1)}s\n`;
     default:

@@ -1,4 +1,7 @@
+"use client";
+
 /** The graded result: check list first (what to fix), then the image report (what was built). */
+import { useState } from "react";
 import type { CheckResult } from "@/lib/checks";
 import { formatBytes, type ImageReport } from "@/lib/report";
 import { InlineCode } from "../InlineCode";
@@ -58,6 +61,13 @@ function userLabel(user: string): string {
 
 export function ImageReportView({ report }: { report: ImageReport }) {
   const cmd = report.config.entrypoint ?? report.config.cmd;
+  // The base image's history (its packages, labels, env) is not the learner's work: fold it into
+  // one row so their own layers are what the table shows first.
+  const [showBase, setShowBase] = useState(false);
+  const base = report.layers.filter((l) => l.fromBase);
+  const own = report.layers.filter((l) => !l.fromBase);
+  const baseBytes = base.reduce((sum, l) => sum + l.sizeBytes, 0);
+  const baseName = report.stages.at(-1)?.base ?? "base";
   return (
     <div>
       <dl className="report-facts">
@@ -94,7 +104,23 @@ export function ImageReportView({ report }: { report: ImageReport }) {
             </tr>
           </thead>
           <tbody>
-            {report.layers.map((layer, i) => (
+            {base.length > 0 ? (
+              <tr data-base="true" className="layers-base-summary">
+                <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-expanded={showBase}
+                    onClick={() => setShowBase((v) => !v)}
+                  >
+                    {showBase ? "▾" : "▸"} Base image <code>{baseName}</code>: {base.length}{" "}
+                    {base.length === 1 ? "entry" : "entries"}
+                  </button>
+                </td>
+                <td className="num">{formatBytes(baseBytes)}</td>
+              </tr>
+            ) : null}
+            {(showBase ? report.layers : own).map((layer, i) => (
               <tr key={i} data-base={layer.fromBase}>
                 <td>
                   <code>{layer.instruction}</code>

@@ -173,7 +173,8 @@ describe("executeRun", () => {
     const { deps } = fakeDeps({ admit: () => ({ ok: false, problems }) });
     const { outcome } = await run(deps);
     expect(outcome).toMatchObject({ errorCode: "admission_rejected", problems });
-    expect(outcome.errorMessage).toMatch(/^The sandbox will not build this Dockerfile: line 3: invalid from .*; line 3: Write the stage name/);
+    expect(outcome.errorMessage).toMatch(/^The sandbox will not build this Dockerfile: 2 problems; the first is line 3: invalid from /);
+    expect(outcome.log).toMatch(/\n  line 3: invalid from .*\n  line 3: Write the stage name/);
   });
 
   it("refuses an empty Dockerfile as dockerfile_invalid", async () => {

@@ -255,7 +255,10 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
       }
       const admission = deps.admit(req.dockerfile);
       if (!admission.ok) {
-        const listed = admission.problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)).join("; ");
+        // One problem reads in full; several are summed up with the first, since every problem
+        // also travels in `problems` (the page lists them and marks their lines).
+        const [first, ...rest] = admission.problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message));
+        const listed = rest.length === 0 ? first : `${rest.length + 1} problems; the first is ${first}`;
         // `dockerfile_invalid` only when nothing but the text itself is wrong. Once a sandbox rule
         // is broken too, that is the refusal to name: a course rule's message is the helpful one
         // (`COPY --from=$SRC` also trips the parser, but "write the stage name" is the fix).
