@@ -150,3 +150,11 @@ describe("terminalText", () => {
     expect(text).toBe("#1 [1/2] RUN make\n#1 0.000 ok\n#1 DONE 1.2s\n\n=> passed in 4.2s\n");
   });
 });
+
+describe("describeLastRun after a reload", () => {
+  it("tells a learner whose run the sandbox interrupted that their Dockerfile is not at fault", () => {
+    expect(describeLastRun("interrupted")).toEqual({ text: expect.stringContaining("the sandbox restarted"), tone: "warn" });
+    expect(describeLastRun("passed").tone).toBe("pass");
+    expect(describeLastRun("running").text).toBe(describeRun(idleRun, 0).text);
+  });
+});

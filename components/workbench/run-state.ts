@@ -226,8 +226,15 @@ export function describeLastRun(state: string): { text: string; tone: RunTone } 
       return { text: "Your last run passed. Change anything and Run again.", tone: "pass" };
     case "failed":
       return { text: "Your last run failed: its checks and build log are below.", tone: "fail" };
-    default:
-      return { text: `Your last run ended as ${parsed.data}. Run again when ready.`, tone: "warn" };
+    case "interrupted":
+      return {
+        text: "Your last run was interrupted: the sandbox restarted while it was running. Nothing is wrong with your Dockerfile; Run it again.",
+        tone: "warn",
+      };
+    case "cancelled":
+      return { text: "Your last run was cancelled. Run again when ready.", tone: "warn" };
+    case "error":
+      return { text: "Your last run could not finish: its message is in the build log below. Run again when ready.", tone: "warn" };
   }
 }
 
