@@ -22,7 +22,8 @@ import { formatBytes } from "../lib/report";
 import { applyBuildCgroupLimits } from "../sandbox-runner/src/cgroup-limits";
 import { pruneBuildCache } from "../sandbox-runner/src/cleanup";
 import { createDocker, pingEngine } from "../sandbox-runner/src/engine";
-import { createEnginePipeline, executeRun, type PipelineDeps } from "../sandbox-runner/src/run-pipeline";
+import { createEnginePipeline } from "../sandbox-runner/src/engine-pipeline";
+import { executeRun, type PipelineDeps } from "../sandbox-runner/src/run-pipeline";
 
 type Sample = { firstLogMs: number | null; buildMs: number; totalMs: number; state: string; bytes: number | null };
 

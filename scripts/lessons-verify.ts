@@ -18,7 +18,8 @@ import type { Exercise } from "../lib/lessons/schema";
 import { formatBytes } from "../lib/report";
 import { applyBuildCgroupLimits } from "../sandbox-runner/src/cgroup-limits";
 import { createDocker, pingEngine } from "../sandbox-runner/src/engine";
-import { createEnginePipeline, executeRun, type PipelineDeps, type RunOutcome } from "../sandbox-runner/src/run-pipeline";
+import { createEnginePipeline } from "../sandbox-runner/src/engine-pipeline";
+import { executeRun, type PipelineDeps, type RunOutcome } from "../sandbox-runner/src/run-pipeline";
 
 type Variant = "starter" | "solution";
 type Verdict = { ok: boolean; summary: string; problem?: string };

@@ -14,13 +14,9 @@ import { createDocker, pingEngine } from "./engine";
 import { loadRunnerConfig } from "./env";
 import { buildLimitEntries, collectHealth, fixedLimitEntries } from "./health";
 import type { LimitReport } from "./cgroup-limits";
-import {
-  createEnginePipeline,
-  executeRun,
-  removeRunLeftovers,
-  type BuildLimits,
-  type RunOutcome,
-} from "./run-pipeline";
+import { createEnginePipeline, type BuildLimits } from "./engine-pipeline";
+import { removeRunLeftovers } from "./engine-sweep";
+import { executeRun, type RunOutcome } from "./run-pipeline";
 import { createDbRunStore, type RunStore } from "./run-store";
 import { createRunnerServer, type RunnerServer } from "./server";
 

@@ -6,7 +6,7 @@ import { createPlainRenderer, terminalText as pageTerminalText } from "../../lib
 import type { ServerMessage } from "../../lib/protocol";
 import type { ImageReport } from "../../lib/report";
 import type { BuildOutcome } from "./build-backend";
-import { bounded, EngineTimeoutError, executeRun, SHUTDOWN_REASON, type PipelineDeps } from "./run-pipeline";
+import { executeRun, SHUTDOWN_REASON, type PipelineDeps } from "./run-pipeline";
 
 const runId = "8b0f3c1e-6a53-4f55-9a4e-0d1f2a3b4c5d";
 
@@ -348,28 +348,5 @@ describe("executeRun on an engine that never answers", () => {
     const { outcome, types } = await run(deps);
     expect(outcome.state).toBe("passed");
     expect(types.at(-1)).toBe("finished");
-  });
-});
-
-describe("bounded", () => {
-  it("returns the work's value, or an EngineTimeoutError naming the phase", async () => {
-    expect(await bounded("x", async () => 7, { ms: 100 })).toBe(7);
-    await expect(bounded("reading", () => new Promise(() => undefined), { ms: 10 })).rejects.toBeInstanceOf(EngineTimeoutError);
-  });
-
-  it("rejects at once when the stop signal is already aborted, and passes the abort on", async () => {
-    const stop = AbortSignal.abort("cancelled");
-    let seen: AbortSignal | undefined;
-    await expect(
-      bounded(
-        "x",
-        (signal) => {
-          seen = signal;
-          return new Promise(() => undefined);
-        },
-        { ms: null, stop },
-      ),
-    ).rejects.toThrow(/stopped/);
-    expect(seen?.aborted).toBe(true);
   });
 });

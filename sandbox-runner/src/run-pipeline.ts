@@ -26,12 +26,14 @@ import type { CheckResult } from "../../lib/checks";
 import { allPassed } from "../../lib/checks";
 import type { Exercise } from "../../lib/lessons/schema";
 import type { BuildStep, ErrorCode, Problem, RunState, ServerMessage } from "../../lib/protocol";
-import { createPlainRenderer, sanitizeTerminalText, terminalText } from "../../lib/progress-render";
+import { sanitizeTerminalText } from "../../lib/progress-render";
 import type { ImageReport } from "../../lib/report";
+import { admissionRefusal } from "./admission-refusal";
 import type { BuildOutcome } from "./build-backend";
 import { isEngineDown } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
-import { LogBatcher } from "./run-log";
+import { bounded, EngineTimeoutError, phaseTimeouts, type PhaseTimeouts } from "./phase-timeouts";
+import { createRunOutput, type RunOutput } from "./run-output";
 
 /** Everything a run needs from the outside world; the real one talks to Docker, tests use fakes. */
 export type PipelineDeps = {
@@ -61,93 +63,6 @@ export type PipelineDeps = {
   /** How long each phase may wait on the engine. @default from SANDBOX_LIMITS (see `phaseTimeouts`) */
   timeouts?: Partial<PhaseTimeouts>;
 };
-
-/** Upper bounds on each phase that waits on the engine, in milliseconds. */
-export type PhaseTimeouts = {
-  /** `freeDiskBytes` and the image report: a few short API calls. */
-  call: number;
-  /** The whole `build` call, including its own wall-clock limit and the image inspect after it. */
-  build: number;
-  checks: number;
-  cleanup: number;
-};
-
-/** The build limits `createEnginePipeline` and `startRunner` let a caller (a test) shorten. */
-export type BuildLimits = { timeoutMs: number; logCapBytes: number; maxImageBytes: number };
-
-/** Phase bounds for a build wall-clock limit of `buildTimeoutMs`. */
-export function phaseTimeouts(buildTimeoutMs: number = SANDBOX_LIMITS.build.timeoutMs): PhaseTimeouts {
-  const e = SANDBOX_LIMITS.engine;
-  // The build stops itself at its limit; the extra call bound covers the abort taking effect and
-  // the image inspect that follows a clean end of the stream.
-  return { call: e.callTimeoutMs, build: buildTimeoutMs + e.callTimeoutMs, checks: e.checksTimeoutMs, cleanup: e.cleanupTimeoutMs };
-}
-
-/** The engine did not answer one phase in time; the run ends as `engine_unavailable`. */
-export class EngineTimeoutError extends Error {
-  constructor(
-    readonly phase: string,
-    readonly ms: number,
-  ) {
-    super(`no answer from the Docker engine within ${ms} ms (${phase})`);
-    this.name = "EngineTimeoutError";
-  }
-}
-
-/** The run was cancelled (or the runner is stopping) while a phase waited. */
-class RunStoppedError extends Error {
-  constructor() {
-    super("the run was stopped");
-    this.name = "RunStoppedError";
-  }
-}
-
-/**
- * Waits for `work` at most `ms`, and no longer than `stop` allows (after `graceMs`, for work that
- * stops itself on that signal and should be given the chance to say how it ended). `work` gets a
- * signal that aborts at either, so calls that take one drop their request; calls that do not are
- * left to settle in the background and their result is ignored.
- */
-export async function bounded<T>(
-  phase: string,
-  work: (signal: AbortSignal) => Promise<T>,
-  opts: { ms: number | null; stop?: AbortSignal; graceMs?: number },
-): Promise<T> {
-  const controller = new AbortController();
-  const timers: NodeJS.Timeout[] = [];
-  let onStop: (() => void) | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    if (opts.ms !== null) {
-      timers.push(
-        setTimeout(() => {
-          const err = new EngineTimeoutError(phase, opts.ms ?? 0);
-          controller.abort(err);
-          reject(err);
-        }, opts.ms),
-      );
-    }
-    const stop = opts.stop;
-    if (!stop) return;
-    onStop = () => {
-      const give = () => {
-        controller.abort(stop.reason);
-        reject(new RunStoppedError());
-      };
-      if (opts.graceMs) timers.push(setTimeout(give, opts.graceMs));
-      else give();
-    };
-    if (stop.aborted) onStop();
-    else stop.addEventListener("abort", onStop, { once: true });
-  });
-  const running = Promise.resolve().then(() => work(controller.signal));
-  running.catch(() => undefined); // if the limit wins, a late failure is nobody's business
-  try {
-    return await Promise.race([running, limit]);
-  } finally {
-    for (const t of timers) clearTimeout(t);
-    if (onStop) opts.stop?.removeEventListener("abort", onStop);
-  }
-}
 
 export type RunRequest = {
   runId: string;
@@ -181,15 +96,13 @@ export type RunOutcome = {
 
 /** Abort reason the server uses on SIGTERM; any other reason counts as the learner cancelling. */
 export const SHUTDOWN_REASON = "shutdown";
-/** How much build output a run returns for its Submission (db/ caps it again, keeping the tail). */
-export const STORED_LOG_BYTES = 256 * 1024;
 
 /** An image tag nobody can guess, so no other learner can `FROM` or `COPY --from` it (DESIGN §4). */
 export function runImageTag(): string {
   return `stagecraft-run/${randomBytes(16).toString("hex")}:latest`;
 }
 
-const BUILD_ERROR_CODES: Record<Exclude<BuildOutcome, { ok: true }>["code"], ErrorCode | null> = {
+const BUILD_ERROR_CODES: Record<FailedBuild["code"], ErrorCode | null> = {
   build_failed: null, // graded: the learner's Dockerfile failed
   timeout: "timeout",
   log_limit: "log_limit",
@@ -198,302 +111,175 @@ const BUILD_ERROR_CODES: Record<Exclude<BuildOutcome, { ok: true }>["code"], Err
   cancelled: null,
 };
 
+type FailedBuild = Exclude<BuildOutcome, { ok: true }>;
+/** What a phase decides about how the run ends; `finish` adds the timings, tag and log. */
+type Ending = Omit<RunOutcome, "durationMs" | "log" | "buildMs" | "imageTag">;
+
+/** A run in progress: what its phases share. `tag` and `buildMs` are filled in as it goes. */
+type ActiveRun = {
+  deps: PipelineDeps;
+  req: RunRequest;
+  timeouts: PhaseTimeouts;
+  output: RunOutput;
+  tag: string | null;
+  buildMs?: number;
+  /** One phase that waits on the engine: bounded in time, and over as soon as the run is stopped. */
+  phase<T>(name: string, ms: number | null, work: (signal: AbortSignal) => Promise<T>, graceMs?: number): Promise<T>;
+  /** The outcome for `ending`; an error ending also goes to the page as an `error` message. */
+  finish(ending: Ending): RunOutcome;
+  /** Cancelled by the learner, or interrupted by a shutdown. */
+  stopped(): RunOutcome;
+};
 
 export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
   const warn = deps.warn ?? ((m: string, e?: unknown) => console.warn(`[run ${req.runId}] ${m}`, e ?? ""));
-  const timeouts: PhaseTimeouts = { ...phaseTimeouts(), ...deps.timeouts };
-  // The stored log is the terminal's text and keeps the tail: that is where a build's error is.
-  const renderer = createPlainRenderer();
-  let transcript = "";
-  const emit = (message: ServerMessage) => {
-    transcript += terminalText(renderer, message);
-    if (transcript.length > 2 * STORED_LOG_BYTES) transcript = transcript.slice(-STORED_LOG_BYTES);
-    req.emit(message);
+  const run: ActiveRun = {
+    deps,
+    req,
+    timeouts: { ...phaseTimeouts(), ...deps.timeouts },
+    output: createRunOutput(req.runId, req.emit),
+    tag: null,
+    phase: (name, ms, work, graceMs) =>
+      bounded(name, work, { ms, stop: req.signal, ...(graceMs !== undefined && { graceMs }) }),
+    finish: (o) => {
+      const outcome: RunOutcome = {
+        ...o,
+        durationMs: Date.now() - started,
+        log: "",
+        ...(run.buildMs !== undefined && { buildMs: run.buildMs }),
+        ...(run.tag !== null && { imageTag: run.tag }),
+      };
+      if (o.errorCode) {
+        const { errorCode: code, errorMessage, problems } = o;
+        run.output.send({ type: "error", runId: req.runId, code, message: errorMessage ?? code, ...(problems && { problems }) });
+      }
+      return outcome;
+    },
+    stopped: () => run.finish({ state: req.signal.reason === SHUTDOWN_REASON ? "interrupted" : "cancelled" }),
   };
-  const batcher = new LogBatcher(SANDBOX_LIMITS.socket.logFlushMs, (e) => emit({ type: "log", runId: req.runId, ...e }));
-  // Non-log messages flush pending output first so the page sees logs before the step they end.
-  const send = (message: ServerMessage) => {
-    batcher.flush();
-    emit(message);
-  };
-  /** One phase that waits on the engine: bounded in time, and over as soon as the run is stopped. */
-  const phase = <T>(name: string, ms: number | null, work: (signal: AbortSignal) => Promise<T>, graceMs?: number) =>
-    bounded(name, work, { ms, stop: req.signal, ...(graceMs !== undefined && { graceMs }) });
-  const note = (chunk: string) => batcher.push({ stream: "runner", chunk: chunk.endsWith("\n") ? chunk : `${chunk}\n` });
-
-  let buildMs: number | undefined;
-  let tag: string | null = null;
-  const finish = (o: Omit<RunOutcome, "durationMs" | "log" | "buildMs" | "imageTag">): RunOutcome => {
-    const outcome: RunOutcome = {
-      ...o,
-      durationMs: Date.now() - started,
-      log: "",
-      ...(buildMs !== undefined && { buildMs }),
-      ...(tag !== null && { imageTag: tag }),
-    };
-    if (o.errorCode) {
-      send({
-        type: "error",
-        runId: req.runId,
-        code: o.errorCode,
-        message: o.errorMessage ?? o.errorCode,
-        ...(o.problems && { problems: o.problems }),
-      });
-    }
-    return outcome;
-  };
-  const stopped = (): RunOutcome =>
-    finish({ state: req.signal.reason === SHUTDOWN_REASON ? "interrupted" : "cancelled" });
 
   let outcome: RunOutcome;
   try {
-    outcome = await (async (): Promise<RunOutcome> => {
-      if (req.signal.aborted) return stopped();
-      if (req.dockerfile.trim() === "") {
-        return finish({ state: "error", errorCode: "dockerfile_invalid", errorMessage: "The Dockerfile is empty." });
-      }
-      const admission = deps.admit(req.dockerfile);
-      if (!admission.ok) {
-        // One problem reads in full; several are summed up with the first, since every problem
-        // also travels in `problems` (the page lists them and marks their lines).
-        const [first, ...rest] = admission.problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message));
-        const listed = rest.length === 0 ? first : `${rest.length + 1} problems; the first is ${first}`;
-        // `dockerfile_invalid` only when nothing but the text itself is wrong. Once a sandbox rule
-        // is broken too, that is the refusal to name: a course rule's message is the helpful one
-        // (`COPY --from=$SRC` also trips the parser, but "write the stage name" is the fix).
-        // Every problem travels either way, so the page marks all lines.
-        const invalid = admission.problems.every(isInvalidText);
-        return finish({
-          state: "error",
-          errorCode: invalid ? "dockerfile_invalid" : "admission_rejected",
-          errorMessage: invalid
-            ? `This Dockerfile cannot be read: ${listed}`
-            : `The sandbox will not build this Dockerfile: ${listed}`,
-          problems: admission.problems,
-        });
-      }
-
-      const free = await phase("checking free disk space", timeouts.call, (signal) => deps.freeDiskBytes(signal));
-      if (free !== null && free < SANDBOX_LIMITS.build.minFreeDiskBytes) {
-        return finish({
-          state: "error",
-          errorCode: "disk_low",
-          errorMessage: "The sandbox is low on disk space, so nothing was built. Try again later.",
-        });
-      }
-      if (req.signal.aborted) return stopped();
-
-      const context = await phase("preparing the build context", null, () => deps.makeContext(req.exercise, req.dockerfile));
-      tag = runImageTag();
-      note("Building in the sandbox (no network; base images from the course catalog).");
-      const steps = new Map<string, BuildStep>();
-      const runTag = tag;
-      // The build stops itself when cancelled and then says which steps it interrupted: give it
-      // a short grace before giving up on it.
-      const build = await phase(
-        "building",
-        timeouts.build,
-        () =>
-          deps.build({
-            context,
-            tag: runTag,
-            signal: req.signal,
-            onStep: (step) => {
-              steps.set(step.id, step);
-              send({ type: "step", runId: req.runId, step });
-            },
-            // The backend sanitises per stream; this is the last line of defence before the socket.
-            onLog: (e) => batcher.push({ ...e, chunk: sanitizeTerminalText(e.chunk) }),
-          }),
-        timeouts.call,
-      );
-      buildMs = build.buildMs;
-
-      if (!build.ok) {
-        if (build.code === "cancelled" || req.signal.aborted) return stopped();
-        const code = BUILD_ERROR_CODES[build.code];
-        if (code) return finish({ state: "error", errorCode: code, errorMessage: build.message });
-        note(build.message);
-        // A failed build is graded: "build-succeeds" and friends say what went wrong.
-        const checks = await phase("grading", timeouts.checks, () =>
-          deps.checks(
-            { imageRef: null, report: null, build, model: admission.model, linkBase: linkBase(req.exercise) },
-            req.exercise.checks,
-          ),
-        );
-        send({ type: "checks", runId: req.runId, results: checks });
-        return finish({ state: "failed", checks });
-      }
-
-      const report = await phase("reading the image report", timeouts.call, () => deps.report(runTag, admission.model, build.steps));
-      send({ type: "report", runId: req.runId, report });
-      if (req.signal.aborted) return stopped();
-      const checks = await phase("grading", timeouts.checks, () =>
-        deps.checks(
-          { imageRef: runTag, report, build, model: admission.model, linkBase: linkBase(req.exercise) },
-          req.exercise.checks,
-        ),
-      );
-      if (req.signal.aborted) return stopped();
-      send({ type: "checks", runId: req.runId, results: checks });
-      return finish({ state: allPassed(checks) ? "passed" : "failed", report, checks });
-    })();
+    outcome = await admitAndBuild(run);
   } catch (err) {
-    if (req.signal.aborted) {
-      outcome = stopped();
-    } else if (err instanceof EngineTimeoutError) {
-      warn(`engine timeout: ${err.message}`);
-      outcome = finish({
-        state: "error",
-        errorCode: "engine_unavailable",
-        errorMessage:
-          `The Docker engine is not answering (nothing for ${Math.round(err.ms / 1000)} s while ${err.phase}), so the run ` +
-          "was stopped. Try again in a minute; if it keeps happening, tell the course staff.",
-      });
-    } else {
-      warn("run failed inside the runner", err);
-      const engineDown = isEngineDown(err);
-      outcome = finish({
-        state: "error",
-        errorCode: engineDown ? "engine_unavailable" : "internal",
-        errorMessage: engineDown
-          ? "The Docker engine is not reachable right now, so the run could not finish. Try again in a minute."
-          : "Something went wrong inside the sandbox runner; the run was stopped. Try again.",
-      });
-    }
+    outcome = req.signal.aborted ? run.stopped() : run.finish(unexpectedEnding(err, warn));
   } finally {
     // Always, even after a cancel: the image holds the learner's files and the cache holds their
     // layers (DESIGN §3-4). Bounded: a hung engine must not keep the build slot; what a timed-out
     // cleanup leaves is removed by the next start-up sweep.
-    const cleanupTag = tag;
+    const cleanupTag = run.tag;
     if (cleanupTag) {
-      await bounded("cleaning up", () => deps.cleanup(cleanupTag), { ms: timeouts.cleanup }).catch((err: unknown) =>
+      await bounded("cleaning up", () => deps.cleanup(cleanupTag), { ms: run.timeouts.cleanup }).catch((err: unknown) =>
         warn(`cleanup of ${cleanupTag} failed`, err),
       );
     }
   }
 
-  batcher.flush();
-  batcher.stop();
-  const finished: ServerMessage = {
+  outcome.log = run.output.end({
     type: "finished",
     runId: req.runId,
     state: outcome.state,
     durationMs: outcome.durationMs,
     ...(outcome.buildMs !== undefined && { buildMs: outcome.buildMs }),
-  };
-  emit(finished);
-  outcome.log = transcript.slice(-STORED_LOG_BYTES);
+  });
   return outcome;
 }
 
-/**
- * Admission rules that mean "not a usable Dockerfile": empty, over the size caps, a parse error,
- * no `FROM`. Everything else is a sandbox rule. A refusal is `dockerfile_invalid` when all its
- * problems are of this kind, else `admission_rejected`.
- */
-const INVALID_TEXT_RULES: ReadonlySet<string> = new Set([
-  "empty",
-  "too-large",
-  "too-many-lines",
-  "line-too-long",
-  "continuation-too-long",
-  "no-from",
-]);
-
-export function isInvalidText(problem: Problem): boolean {
-  return INVALID_TEXT_RULES.has(problem.rule) || problem.rule.startsWith("syntax/");
-}
-
-function linkBase(exercise: Exercise): string {
-  return `/lessons/${exercise.lessonSlug}`;
-}
-
-/**
- * The real pipeline on a Docker engine. The modules are imported lazily so unit tests (which use
- * fakes) and tools that never build do not load dockerode-heavy code.
- */
-export async function createEnginePipeline(
-  docker: import("./engine").Docker,
-  opts: {
-    warn?: PipelineDeps["warn"];
-    /** Shorter build limits, for tests. @default SANDBOX_LIMITS.build */
-    build?: Partial<BuildLimits>;
-  } = {},
-): Promise<PipelineDeps> {
-  const [dockerfile, catalog, backend, context, report, checks, cleanup, disk] = await Promise.all([
-    import("../../lib/dockerfile/index"),
-    import("../../lib/image-catalog"),
-    import("./build-backend"),
-    import("./build-context"),
-    import("./image-report"),
-    import("./checks/index"),
-    import("./cleanup"),
-    import("node:fs/promises"),
-  ]);
-  const limits = SANDBOX_LIMITS;
-  const build: BuildLimits = {
-    timeoutMs: opts.build?.timeoutMs ?? limits.build.timeoutMs,
-    logCapBytes: opts.build?.logCapBytes ?? limits.build.logCapBytes,
-    maxImageBytes: opts.build?.maxImageBytes ?? limits.build.maxImageBytes,
-  };
-  return {
-    admit: (text) =>
-      dockerfile.admitDockerfile(text, {
-        maxBytes: limits.dockerfile.maxBytes,
-        maxLines: limits.dockerfile.maxLines,
-        allowedImages: (ref: string) => catalog.findCatalogImage(ref) !== undefined,
-      }),
-    async freeDiskBytes(signal) {
-      // The engine's data root is where layers and build cache land; measured from this host,
-      // which assumes the runner shares the engine's filesystem (true for a local socket).
-      // dockerode's typings omit the options argument; `abortSignal` drops the request.
-      const info = (await (docker.info as (o: { abortSignal: AbortSignal }) => Promise<unknown>).call(docker, {
-        abortSignal: signal,
-      })) as { DockerRootDir?: string };
-      if (!info.DockerRootDir) return null;
-      try {
-        const fs = await disk.statfs(info.DockerRootDir);
-        return fs.bavail * fs.bsize;
-      } catch {
-        return null; // not visible from here (remote engine, no permission): not enforced
-      }
-    },
-    makeContext: (exercise, text) => context.makeBuildContext(exercise, text),
-    build: (o) => backend.runBuild({ docker, ...o, ...build }),
-    report: (tag, model, steps) => report.buildImageReport(docker, tag, model, steps),
-    checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
-    async cleanup(tag) {
-      await cleanup.cleanupImage(docker, tag);
-      // Bounded, not empty: keeping recent cache lets a learner's rebuild (and the course's
-      // cache-ordering lessons) see CACHED steps. Records are content-addressed and cache mounts
-      // are refused at admission, so what one learner leaves cannot alter another's build.
-      await cleanup.pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
-    },
-    ...(opts.warn && { warn: opts.warn }),
-    timeouts: phaseTimeouts(build.timeoutMs),
-  };
-}
-
-/**
- * Start-up sweep for what a crashed or killed runner left behind: check containers (labelled by
- * `container-run.ts`), run images (`stagecraft-run/*`) and the build cache. Returns counts.
- */
-export async function removeRunLeftovers(docker: import("./engine").Docker): Promise<{ containers: number; images: number }> {
-  const [{ removeLeftoverContainers }, { cleanupImage, pruneBuildCache }] = await Promise.all([
-    import("./container-run"),
-    import("./cleanup"),
-  ]);
-  // Containers first: a container still refers to its image.
-  const containers = await removeLeftoverContainers(docker);
-  const images = await docker.listImages({ filters: { reference: ["stagecraft-run/*"] } });
-  let removed = 0;
-  for (const image of images) {
-    for (const tag of image.RepoTags ?? []) {
-      if (tag.startsWith("stagecraft-run/") && (await cleanupImage(docker, tag))) removed += 1;
-    }
+/** The checks that need no engine (the text, the disk watermark), then the build. */
+async function admitAndBuild(run: ActiveRun): Promise<RunOutcome> {
+  const { deps, req } = run;
+  if (req.signal.aborted) return run.stopped();
+  if (req.dockerfile.trim() === "") {
+    return run.finish({ state: "error", errorCode: "dockerfile_invalid", errorMessage: "The Dockerfile is empty." });
   }
-  await pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
-  return { containers, images: removed };
+  const admission = deps.admit(req.dockerfile);
+  if (!admission.ok) return run.finish({ state: "error", ...admissionRefusal(admission.problems) });
+
+  const free = await run.phase("checking free disk space", run.timeouts.call, (signal) => deps.freeDiskBytes(signal));
+  if (free !== null && free < SANDBOX_LIMITS.build.minFreeDiskBytes) {
+    return run.finish({
+      state: "error",
+      errorCode: "disk_low",
+      errorMessage: "The sandbox is low on disk space, so nothing was built. Try again later.",
+    });
+  }
+  if (req.signal.aborted) return run.stopped();
+  return buildAndGrade(run, admission.model);
+}
+
+async function buildAndGrade(run: ActiveRun, model: DockerfileModel): Promise<RunOutcome> {
+  const { deps, req, timeouts, output } = run;
+  const context = await run.phase("preparing the build context", null, () => deps.makeContext(req.exercise, req.dockerfile));
+  const tag = runImageTag();
+  run.tag = tag;
+  output.note("Building in the sandbox (no network; base images from the course catalog).");
+  // The build stops itself when cancelled and then says which steps it interrupted: give it
+  // a short grace before giving up on it.
+  const build = await run.phase(
+    "building",
+    timeouts.build,
+    () =>
+      deps.build({
+        context,
+        tag,
+        signal: req.signal,
+        onStep: (step) => output.send({ type: "step", runId: req.runId, step }),
+        // The backend sanitises per stream; this is the last line of defence before the socket.
+        onLog: (e) => output.log({ ...e, chunk: sanitizeTerminalText(e.chunk) }),
+      }),
+    timeouts.call,
+  );
+  run.buildMs = build.buildMs;
+  if (!build.ok) return endFailedBuild(run, build, model);
+
+  const report = await run.phase("reading the image report", timeouts.call, () => deps.report(tag, model, build.steps));
+  output.send({ type: "report", runId: req.runId, report });
+  if (req.signal.aborted) return run.stopped();
+  const checks = await grade(run, { imageRef: tag, report, build, model });
+  if (req.signal.aborted) return run.stopped();
+  output.send({ type: "checks", runId: req.runId, results: checks });
+  return run.finish({ state: allPassed(checks) ? "passed" : "failed", report, checks });
+}
+
+/** A build that did not produce an image: stopped, a sandbox error, or graded as failed. */
+async function endFailedBuild(run: ActiveRun, build: FailedBuild, model: DockerfileModel): Promise<RunOutcome> {
+  if (build.code === "cancelled" || run.req.signal.aborted) return run.stopped();
+  const code = BUILD_ERROR_CODES[build.code];
+  if (code) return run.finish({ state: "error", errorCode: code, errorMessage: build.message });
+  run.output.note(build.message);
+  // A failed build is graded: "build-succeeds" and friends say what went wrong.
+  const checks = await grade(run, { imageRef: null, report: null, build, model });
+  run.output.send({ type: "checks", runId: run.req.runId, results: checks });
+  return run.finish({ state: "failed", checks });
+}
+
+function grade(run: ActiveRun, ctx: Omit<Parameters<PipelineDeps["checks"]>[0], "linkBase">): Promise<CheckResult[]> {
+  const { deps, req } = run;
+  return run.phase("grading", run.timeouts.checks, () =>
+    deps.checks({ ...ctx, linkBase: `/lessons/${req.exercise.lessonSlug}` }, req.exercise.checks),
+  );
+}
+
+/** How a run ends when a phase threw: the engine went quiet or away, or the runner broke. */
+function unexpectedEnding(err: unknown, warn: (message: string, err?: unknown) => void): Ending {
+  if (err instanceof EngineTimeoutError) {
+    warn(`engine timeout: ${err.message}`);
+    return {
+      state: "error",
+      errorCode: "engine_unavailable",
+      errorMessage:
+        `The Docker engine is not answering (nothing for ${Math.round(err.ms / 1000)} s while ${err.phase}), so the run ` +
+        "was stopped. Try again in a minute; if it keeps happening, tell the course staff.",
+    };
+  }
+  warn("run failed inside the runner", err);
+  const engineDown = isEngineDown(err);
+  return {
+    state: "error",
+    errorCode: engineDown ? "engine_unavailable" : "internal",
+    errorMessage: engineDown
+      ? "The Docker engine is not reachable right now, so the run could not finish. Try again in a minute."
+      : "Something went wrong inside the sandbox runner; the run was stopped. Try again.",
+  };
 }

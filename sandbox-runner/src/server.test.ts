@@ -11,7 +11,8 @@ import { signToken } from "../../lib/token";
 import { collectHealth, fixedLimitEntries } from "./health";
 import type { RunOutcome, RunRequest } from "./run-pipeline";
 import { createMemoryRunStore, type RunStore } from "./run-store";
-import { createRunnerServer, frameTooLargeMessage, type RunnerServer, type RunnerServerOptions } from "./server";
+import { frameTooLargeMessage } from "./client-frame";
+import { createRunnerServer, type RunnerServer, type RunnerServerOptions } from "./server";
 import { SANDBOX_LIMITS } from "./limits";
 import { connectClient, upgradeStatus } from "./test-client";
 

@@ -1,0 +1,78 @@
+/**
+ * The real pipeline on a Docker engine: `PipelineDeps` wired to the build backend, image report,
+ * checks and cleanup modules. The modules are imported lazily so tools that import this file but
+ * never build do not load dockerode-heavy code until they ask for a pipeline.
+ */
+import { statfs } from "node:fs/promises";
+import type { Docker } from "./engine";
+import { SANDBOX_LIMITS } from "./limits";
+import { phaseTimeouts } from "./phase-timeouts";
+import type { PipelineDeps } from "./run-pipeline";
+
+/** The build limits `createEnginePipeline` and `startRunner` let a caller (a test) shorten. */
+export type BuildLimits = { timeoutMs: number; logCapBytes: number; maxImageBytes: number };
+
+export async function createEnginePipeline(
+  docker: Docker,
+  opts: {
+    warn?: PipelineDeps["warn"];
+    /** Shorter build limits, for tests. @default SANDBOX_LIMITS.build */
+    build?: Partial<BuildLimits>;
+  } = {},
+): Promise<PipelineDeps> {
+  const [dockerfile, catalog, backend, context, report, checks, cleanup] = await Promise.all([
+    import("../../lib/dockerfile/index"),
+    import("../../lib/image-catalog"),
+    import("./build-backend"),
+    import("./build-context"),
+    import("./image-report"),
+    import("./checks/index"),
+    import("./cleanup"),
+  ]);
+  const limits = SANDBOX_LIMITS;
+  const build: BuildLimits = {
+    timeoutMs: opts.build?.timeoutMs ?? limits.build.timeoutMs,
+    logCapBytes: opts.build?.logCapBytes ?? limits.build.logCapBytes,
+    maxImageBytes: opts.build?.maxImageBytes ?? limits.build.maxImageBytes,
+  };
+  return {
+    admit: (text) =>
+      dockerfile.admitDockerfile(text, {
+        maxBytes: limits.dockerfile.maxBytes,
+        maxLines: limits.dockerfile.maxLines,
+        allowedImages: (ref: string) => catalog.findCatalogImage(ref) !== undefined,
+      }),
+    freeDiskBytes: (signal) => freeDiskBytes(docker, signal),
+    makeContext: (exercise, text) => context.makeBuildContext(exercise, text),
+    build: (o) => backend.runBuild({ docker, ...o, ...build }),
+    report: (tag, model, steps) => report.buildImageReport(docker, tag, model, steps),
+    checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
+    async cleanup(tag) {
+      await cleanup.cleanupImage(docker, tag);
+      // Bounded, not empty: keeping recent cache lets a learner's rebuild (and the course's
+      // cache-ordering lessons) see CACHED steps. Records are content-addressed and cache mounts
+      // are refused at admission, so what one learner leaves cannot alter another's build.
+      await cleanup.pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
+    },
+    ...(opts.warn && { warn: opts.warn }),
+    timeouts: phaseTimeouts(build.timeoutMs),
+  };
+}
+
+/**
+ * Free bytes on the engine's data root, where layers and build cache land. Measured from this
+ * host, which assumes the runner shares the engine's filesystem (true for a local socket).
+ */
+async function freeDiskBytes(docker: Docker, signal: AbortSignal): Promise<number | null> {
+  // dockerode's typings omit the options argument; `abortSignal` drops the request.
+  const info = (await (docker.info as (o: { abortSignal: AbortSignal }) => Promise<unknown>).call(docker, {
+    abortSignal: signal,
+  })) as { DockerRootDir?: string };
+  if (!info.DockerRootDir) return null;
+  try {
+    const fs = await statfs(info.DockerRootDir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null; // not visible from here (remote engine, no permission): not enforced
+  }
+}
