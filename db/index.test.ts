@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "./client";
 import { DbDataError } from "./json-column";
-import { defineLifecycleSuite, migrateDeploy, sampleChecks } from "./lifecycle.suite";
+import { defineLifecycleSuite, sampleChecks } from "./lifecycle.suite";
+import { migrateDeploy } from "./migrate-deploy";
 import { ensureLearner } from "./learners";
 import { capLog, createSubmission, finishSubmission, getLatestSubmission } from "./submissions";
 

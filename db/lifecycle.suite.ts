@@ -2,15 +2,14 @@
  * The database behaviour both providers must show, as one suite: `index.test.ts` runs it on a
  * temporary SQLite file, `postgres.test.ts` on PostgreSQL. Not a test file itself.
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../lib/checks";
 import type { ImageReport } from "../lib/report";
 import { createDb, type Db } from "./client";
 import { DbDataError } from "./json-column";
 import { ensureLearner } from "./learners";
+import { migrateDeploy } from "./migrate-deploy";
 import { getProgress } from "./progress";
 import {
   createSubmission,
@@ -21,16 +20,6 @@ import {
   markSubmissionRunning,
 } from "./submissions";
 
-const root = path.resolve(import.meta.dirname, "..");
-
-/** Applies the committed migrations with the real CLI, exactly as `npm run db:migrate` does. */
-export function migrateDeploy(databaseUrl: string): void {
-  execFileSync(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-    stdio: "pipe",
-  });
-}
 
 export function sampleReport(sizeBytes: number): ImageReport {
   return {

@@ -16,13 +16,10 @@
  *   The bomb tests here run only when the caps currently in place are SANDBOX_LIMITS' own.
  */
 import Database from "better-sqlite3";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadExercise } from "../../lib/lessons/load";
 import { signToken } from "../../lib/token";
@@ -35,12 +32,17 @@ import { executeRun } from "./run-pipeline";
 import { createDbRunStore, type RunStore } from "./run-store";
 import { createRunnerServer, type RunnerServer } from "./server";
 import { connectClient, type TestClient } from "./test-client";
+import {
+  FIXTURE_EXERCISE_ID as exerciseId,
+  FIXTURE_LESSONS_DIR as lessonsDir,
+  FIXTURE_SOLUTION as SOLUTION,
+  hostProcesses,
+  migratedTempDatabase,
+  readSubmission,
+  type TempDatabase,
+} from "./test-support";
 
-const exec = promisify(execFile);
 const KiB = 1024;
-const repo = path.resolve(import.meta.dirname, "../..");
-const lessonsDir = path.join(import.meta.dirname, "__fixtures__/lessons");
-const exerciseId = "runner/hello";
 const secret = "bad-input-test-secret-0123456789abcdef";
 const origin = "http://localhost:3998";
 const docker = createDocker("/var/run/docker.sock");
@@ -59,12 +61,13 @@ let sleeps = 7_000 + Math.floor(Math.random() * 900) * 3;
 const nextSleep = () => `sleep ${(sleeps += 1)}`;
 
 const BUSYBOX = "stagecraft/busybox:1.35";
-const SOLUTION = `FROM ${BUSYBOX}\nCOPY greeting.txt /greeting.txt\nUSER 10001:10001\nCMD ["cat", "/greeting.txt"]\n`;
 
 /** A run that chose an image tag (it got as far as building). */
 type Built = { tag: string };
 type TestRunner = { runner: RunnerServer; wsUrl: string; httpUrl: string; builds: Map<string, Built> };
 
+let database: TempDatabase;
+/** The database's temporary folder, also home to this file's fake engine sockets. */
 let dir: string;
 let store: RunStore;
 let live: TestRunner;
@@ -113,27 +116,11 @@ function start(c: TestClient, dockerfile: string, runId?: string): string {
   return id;
 }
 
-type Row = { state: string; errorCode: string | null; errorMessage: string | null; log: string | null };
-/** Read straight from the file with a separate connection: what the lesson page would read. */
-function row(id: string): Row | undefined {
-  const db = new Database(path.join(dir, "runner.db"), { readonly: true });
-  try {
-    return db
-      .prepare(
-        `SELECT s.state AS state, s.errorCode AS errorCode, s.errorMessage AS errorMessage, r.log AS log
-         FROM "Submission" s LEFT JOIN "Result" r ON r."submissionId" = s.id WHERE s.id = ?`,
-      )
-      .get(id) as Row | undefined;
-  } finally {
-    db.close();
-  }
-}
+/** What the lesson page would read for the run. */
+const row = (id: string) => readSubmission(database.file, id);
 
 /** Host processes whose command line is exactly `marker`, or contains it with `{ contains: true }`. */
-async function processesWith(marker: string, opts: { contains?: boolean } = {}): Promise<string[]> {
-  const { stdout } = await exec("ps", ["-eo", "args"]);
-  return stdout.split("\n").filter((l) => (opts.contains ? l.includes(marker) && !l.includes("ps -eo") : l.trim() === marker));
-}
+const processesWith = (marker: string, opts: { contains?: boolean } = {}) => hostProcesses(marker, { exact: !opts.contains });
 
 /** The run (which built) left no image and no check container of it, and no build process. */
 async function expectNothingLeft(r: TestRunner, runId: string, process?: { marker: string; contains?: boolean }): Promise<void> {
@@ -179,17 +166,16 @@ beforeAll(async () => {
   await docker.getImage(BUSYBOX).inspect().catch(() => {
     throw new Error(`${BUSYBOX} is missing: run npm run images:prepare`);
   });
-  dir = await mkdtemp(path.join(tmpdir(), "sc-bad-input-"));
-  const databaseUrl = `file:${path.join(dir, "runner.db")}`;
-  await exec("npx", ["prisma", "migrate", "deploy"], { cwd: repo, env: { ...process.env, DATABASE_URL: databaseUrl } });
-  store = await createDbRunStore(databaseUrl);
+  database = await migratedTempDatabase("sc-bad-input-");
+  dir = database.dir;
+  store = await createDbRunStore(database.url);
   live = await startTestRunner("/var/run/docker.sock");
 });
 
 afterAll(async () => {
   for (const r of runners) await r.runner.shutdown();
   await store?.close?.();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await database?.remove();
 });
 
 describe("bad input on the real runner", () => {
@@ -485,7 +471,7 @@ describe("bad input on the real runner", () => {
 
   // Last: a summary over every run this file started.
   it("leaves no Submission queued or running and no image of any of its runs", async () => {
-    const db = new Database(path.join(dir, "runner.db"), { readonly: true });
+    const db = new Database(database.file, { readonly: true });
     try {
       const open = db.prepare(`SELECT id, state FROM "Submission" WHERE state IN ('queued', 'running')`).all();
       expect(open).toEqual([]);

@@ -1,10 +1,8 @@
 // runBuild against the real engine (DESIGN.md §2, §4). Needs `npm run images:prepare`.
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuildStep } from "@/lib/protocol";
 import { createPlainRenderer } from "@/lib/progress-render";
@@ -13,6 +11,7 @@ import { makeBuildContext } from "./build-context";
 import { cleanupImage } from "./cleanup";
 import { createDocker, pingEngine } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
+import { hostProcesses } from "./test-support";
 
 const docker = createDocker(process.env.DOCKER_SOCKET ?? "/var/run/docker.sock");
 const BUSYBOX = "stagecraft/busybox:1.35";
@@ -63,10 +62,8 @@ async function build(
 const output = (r: Result) => r.logs.map((l) => l.chunk).join("");
 
 /** Command lines of every process on the host that mention `marker`. */
-async function processesWith(marker: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)("ps", ["-eo", "args"]);
-  return stdout.split("\n").filter((l) => l.includes(marker) && !l.includes("ps -eo"));
-}
+/** Command lines of every process on the host that mention `marker`. */
+const processesWith = (marker: string) => hostProcesses(marker);
 
 beforeAll(async () => {
   expect(await pingEngine(docker), "Docker engine must be reachable").toBe(true);

@@ -5,8 +5,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { runBuild, type BuildOutcome } from "./build-backend";
 import { makeBuildContext } from "./build-context";
@@ -14,6 +12,7 @@ import { applyBuildCgroupLimits, type BuildCgroupCaps, type LimitReport } from "
 import { cleanupImage } from "./cleanup";
 import { createDocker } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
+import { hostProcesses } from "./test-support";
 
 const docker = createDocker(process.env.DOCKER_SOCKET ?? "/var/run/docker.sock");
 const BUSYBOX = "stagecraft/busybox:1.35";
@@ -54,10 +53,8 @@ function requireWritable(ctx: TestContext) {
   if (notWritable.length > 0) ctx.skip(`build cgroup not writable here: ${notWritable.map((r) => `${r.limit}: ${r.reason}`).join("; ")}`);
 }
 
-async function processesWith(marker: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)("ps", ["-eo", "args"]);
-  return stdout.split("\n").filter((l) => l.includes(marker) && !l.includes("ps -eo"));
-}
+/** Command lines of every process on the host that mention `marker`. */
+const processesWith = (marker: string) => hostProcesses(marker);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "sc-cgroup-"));

@@ -3,13 +3,6 @@
  * SQLite database migrated with the project's own migrations, the fixture lessons, and real
  * builds on the real engine. No fakes anywhere.
  */
-import Database from "better-sqlite3";
-import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../lib/token";
 import { createDocker } from "./engine";
@@ -17,27 +10,28 @@ import { HealthReport } from "./health";
 import { startRunner, type StartedRunner } from "./main";
 import type { RunOutcome } from "./run-pipeline";
 import { connectClient, upgradeStatus } from "./test-client";
+import {
+  FIXTURE_EXERCISE_ID as exerciseId,
+  FIXTURE_LESSONS_DIR as lessonsDir,
+  FIXTURE_SOLUTION as SOLUTION,
+  freePort,
+  hostProcesses,
+  migratedTempDatabase,
+  readSubmission,
+  type TempDatabase,
+} from "./test-support";
 
-const run = promisify(execFile);
-const repo = path.resolve(import.meta.dirname, "../..");
-const lessonsDir = path.join(import.meta.dirname, "__fixtures__/lessons");
-const exerciseId = "runner/hello";
 const secret = "engine-test-secret-0123456789abcdef";
 const origin = "http://localhost:3999";
 const docker = createDocker("/var/run/docker.sock");
 
-const SOLUTION = `FROM stagecraft/busybox:1.35
-COPY greeting.txt /greeting.txt
-USER 10001:10001
-CMD ["cat", "/greeting.txt"]
-`;
 // A distinctive sleep so the test can look for the process on the host.
 const SLEEP_SECONDS = 4321;
 const SLOW = `FROM stagecraft/busybox:1.35
 RUN echo started && sleep ${SLEEP_SECONDS}
 `;
 
-let dir: string;
+let database: TempDatabase;
 let started: StartedRunner;
 /** Each run's outcome, so leftovers are checked for this file's own image tags only. */
 const outcomes = new Map<string, RunOutcome>();
@@ -49,25 +43,7 @@ async function expectImageGone(runId: string): Promise<void> {
 }
 let wsUrl: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Read straight from the file with a separate connection: what any later reader would see. */
-function submission(id: string): { state: string; log: string | null } | undefined {
-  const db = new Database(path.join(dir, "runner.db"), { readonly: true });
-  try {
-    return db
-      .prepare(`SELECT s.state AS state, r.log AS log FROM "Submission" s LEFT JOIN "Result" r ON r."submissionId" = s.id WHERE s.id = ?`)
-      .get(id) as { state: string; log: string | null } | undefined;
-  } finally {
-    db.close();
-  }
-}
+const submission = (id: string) => readSubmission(database.file, id);
 const submissionState = async (id: string) => submission(id)?.state;
 
 async function client(learner: string) {
@@ -75,15 +51,12 @@ async function client(learner: string) {
 }
 
 async function sleepRunning(): Promise<boolean> {
-  const { stdout } = await run("ps", ["-eo", "args"]);
-  return stdout.split("\n").some((line) => line.trim() === `sleep ${SLEEP_SECONDS}`);
+  return (await hostProcesses(`sleep ${SLEEP_SECONDS}`, { exact: true })).length > 0;
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "sc-runner-engine-"));
-  const databaseUrl = `file:${path.join(dir, "runner.db")}`;
-  // The database owner's migrations, applied the way `db:migrate` applies them.
-  await run("npx", ["prisma", "migrate", "deploy"], { cwd: repo, env: { ...process.env, DATABASE_URL: databaseUrl } });
+  database = await migratedTempDatabase("sc-runner-engine-");
+  const databaseUrl = database.url;
   const port = await freePort();
   started = await startRunner({
     env: {
@@ -104,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await started?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await database?.remove();
 });
 
 describe("runner on the real engine", () => {

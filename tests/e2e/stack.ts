@@ -5,9 +5,10 @@
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { migrateDeploy } from "../../db/migrate-deploy";
+import { freePort } from "../../sandbox-runner/src/test-support";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
@@ -21,17 +22,6 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 type Service = { name: string; child: ChildProcess; output: string[] };
 
@@ -105,7 +95,7 @@ export async function startStack(): Promise<Stack> {
     NEXT_TELEMETRY_DISABLED: "1",
   };
 
-  execFileSync(bin("prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  migrateDeploy(env.DATABASE_URL!);
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     execFileSync(bin("next"), ["build"], { cwd: root, env, stdio: "inherit" });
   }

@@ -1,0 +1,75 @@
+/**
+ * What the runner's engine tests (and the browser tests' stack) share: the fixture course, a
+ * temporary migrated SQLite database, a way to read a Submission as any later reader would, a free
+ * port, and a look at the host's processes. Test-only.
+ */
+import Database from "better-sqlite3";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { migrateDeploy } from "../../db/migrate-deploy";
+
+/** A one-lesson course whose exercise builds on `stagecraft/busybox:1.35` in a second or two. */
+export const FIXTURE_LESSONS_DIR = path.join(import.meta.dirname, "__fixtures__/lessons");
+export const FIXTURE_EXERCISE_ID = "runner/hello";
+/** Its passing solution. */
+export const FIXTURE_SOLUTION = `FROM stagecraft/busybox:1.35
+COPY greeting.txt /greeting.txt
+USER 10001:10001
+CMD ["cat", "/greeting.txt"]
+`;
+
+export type TempDatabase = { dir: string; file: string; url: string; remove(): Promise<void> };
+
+/** A fresh SQLite file in its own temporary folder, migrated the way `db:migrate` does it. */
+export async function migratedTempDatabase(prefix: string): Promise<TempDatabase> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const file = path.join(dir, "runner.db");
+  const url = `file:${file}`;
+  migrateDeploy(url);
+  return { dir, file, url, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export type SubmissionRow = { state: string; errorCode: string | null; errorMessage: string | null; log: string | null };
+
+/** Read straight from the file with a separate connection: what the lesson page would read. */
+export function readSubmission(file: string, id: string): SubmissionRow | undefined {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT s.state AS state, s.errorCode AS errorCode, s.errorMessage AS errorMessage, r.log AS log
+         FROM "Submission" s LEFT JOIN "Result" r ON r."submissionId" = s.id WHERE s.id = ?`,
+      )
+      .get(id) as SubmissionRow | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * Command lines of host processes that contain `marker` (or equal it, with `exact`): how the
+ * tests see that a build step's process really ended. A distinctive `sleep N` makes a good marker,
+ * since busybox `sh -c "a && b"` execs its last command.
+ */
+export async function hostProcesses(marker: string, opts: { exact?: boolean } = {}): Promise<string[]> {
+  const { stdout } = await promisify(execFile)("ps", ["-eo", "args"]);
+  return stdout
+    .split("\n")
+    .filter((line) => (opts.exact ? line.trim() === marker : line.includes(marker) && !line.includes("ps -eo")));
+}
