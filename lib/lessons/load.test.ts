@@ -219,3 +219,24 @@ describe("content mistakes throw ContentError with the file", () => {
     expect((error as ContentError).file).toBe("tests/fixtures/missing-course");
   });
 });
+
+describe("loadCourse's cache", () => {
+  it("serves an unchanged course without reloading it, and sees an edit at once", async () => {
+    const first = await loadCourse(root);
+    expect(await loadCourse(root)).toBe(first);
+
+    await edit(path.join(lesson(), "index.mdx"), (t) => t.replace("title: Fixture lesson", "title: Edited fixture"));
+    const edited = await loadCourse(root);
+    expect(edited).not.toBe(first);
+    expect(edited[0]).toMatchObject({ title: "Edited fixture" });
+  });
+
+  it("does not keep a failed load: fixing the mistake is seen on the next call", async () => {
+    const manifest = path.join(exercise(), "exercise.json");
+    const good = await readFile(manifest, "utf8");
+    await writeFile(manifest, "{ not json");
+    await expectContentError(manifest, /JSON/i);
+    await writeFile(manifest, good);
+    expect((await loadCourse(root))[0]?.exercises[0]?.id).toBe("fixture/echo");
+  });
+});

@@ -189,8 +189,47 @@ async function loadLessonDir(dir: string, folder: string): Promise<Lesson> {
   return { ...front.data, slug, order, dir, body: fm.content, exercises };
 }
 
+/**
+ * The last course loaded from each folder, with a fingerprint of its files. Loading parses and
+ * validates every lesson (tens of milliseconds, more with each lesson), and the runner loads an
+ * exercise for every Run while the web app loads lessons for every request; the fingerprint
+ * (every path with its size and mtime) costs a few stats, and any edit changes it, so
+ * `npm run dev` still sees edits at once.
+ */
+const loaded = new Map<string, { fingerprint: string; course: Promise<Lesson[]> }>();
+
+async function fingerprint(dir: string): Promise<string> {
+  const parts: string[] = [];
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      const info = await lstat(full);
+      parts.push(`${full}:${info.size}:${info.mtimeMs}`);
+      if (entry.isDirectory()) await walk(full);
+    }
+  };
+  await walk(dir);
+  return parts.join("\n");
+}
+
 /** Loads and validates the whole course, lessons in folder order. Throws ContentError. */
 export async function loadCourse(dir: string = DEFAULT_DIR): Promise<Lesson[]> {
+  const root = path.resolve(/*turbopackIgnore: true*/ dir);
+  const print = await fingerprint(root).catch(() => null);
+  const cached = print === null ? undefined : loaded.get(root);
+  if (cached && cached.fingerprint === print) return cached.course;
+  const course = readCourse(root);
+  if (print !== null) {
+    loaded.set(root, { fingerprint: print, course });
+    // A failed load is not kept: the next call reports the mistake afresh (and sees a fix).
+    course.catch(() => {
+      if (loaded.get(root)?.course === course) loaded.delete(root);
+    });
+  }
+  return course;
+}
+
+async function readCourse(dir: string): Promise<Lesson[]> {
   // The folder is chosen at run time (LESSONS_DIR): tell Turbopack not to trace the project from it.
   const root = path.resolve(/*turbopackIgnore: true*/ dir);
   const kind = await kindOf(root);
