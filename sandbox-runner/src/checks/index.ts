@@ -27,7 +27,8 @@ async function outcomeOf(ctx: CheckContext, spec: CheckSpec): Promise<CheckOutco
   if (!ctx.build.ok && spec.kind !== "build-succeeds") return { status: "fail", message: NOT_BUILT_MESSAGE };
   try {
     // The registry pairs each kind with its function; TypeScript cannot follow the pairing.
-    const check = CHECKS[spec.kind] as CheckFn<CheckSpec["kind"]>;
+    const check = CHECKS[spec.kind] as CheckFn<CheckSpec["kind"]> | undefined;
+    if (!check) throw new Error(`no grader for check kind "${spec.kind}" in this runner`);
     return await check(ctx, spec as never);
   } catch (err) {
     const cause = isEngineDown(err) ? "the Docker engine is not reachable" : engineMessage(err);
@@ -38,7 +39,7 @@ async function outcomeOf(ctx: CheckContext, spec: CheckSpec): Promise<CheckOutco
 /** Adds title, hint (only when not passing) and the lesson link to a check's verdict. */
 export function toResult(
   spec: CheckSpec,
-  outcome: { status: CheckResult["status"]; message: string },
+  outcome: { status: CheckResult["status"]; message: string; detail?: CheckResult["detail"] },
   linkBase: string,
 ): CheckResult {
   return {
@@ -49,5 +50,6 @@ export function toResult(
     message: outcome.message,
     ...(outcome.status !== "pass" && { hint: spec.hint }),
     ...(spec.section !== undefined && { link: `${linkBase}#${spec.section}` }),
+    ...(outcome.detail && { detail: outcome.detail }),
   };
 }

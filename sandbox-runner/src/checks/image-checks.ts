@@ -1,0 +1,14 @@
+/**
+ * Checks that inspect or run the built image: health probe, read-only run, secret scan,
+ * toolchains absent, file owner, COPY --from edges.
+ */
+import type { CheckFn } from "./types";
+
+export const IMAGE_CHECKS: {
+  readonly "health-probe"?: CheckFn<"health-probe">;
+  readonly "read-only-run"?: CheckFn<"read-only-run">;
+  readonly "secret-scan"?: CheckFn<"secret-scan">;
+  readonly "toolchains-absent"?: CheckFn<"toolchains-absent">;
+  readonly "file-owner"?: CheckFn<"file-owner">;
+  readonly "copy-from-edges"?: CheckFn<"copy-from-edges">;
+} = {};
