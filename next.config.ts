@@ -6,6 +6,9 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `npm run dev` prints localhost, but authors often open 127.0.0.1: without this, Next blocks its
+  // dev scripts and HMR for that origin, the page never hydrates and lessons do not live-reload.
+  allowedDevOrigins: ["127.0.0.1"],
 };
 
 export default nextConfig;

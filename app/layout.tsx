@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { LessonLiveReload } from "@/components/LessonLiveReload";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { THEME_BOOT_SCRIPT } from "@/components/theme-boot";
 import "./globals.css";
@@ -43,6 +44,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </nav>
         </header>
         <main id="main">{children}</main>
+        {/* Lessons reload on edit while `npm run dev` runs; production builds leave it out. */}
+        {process.env.NODE_ENV === "development" ? <LessonLiveReload /> : null}
       </body>
     </html>
   );

@@ -131,3 +131,40 @@ export async function startStack(): Promise<Stack> {
     logs: () => services.map((s) => `--- ${s.name}\n${s.output.join("").slice(-3000)}`).join("\n"),
   };
 }
+
+/**
+ * The web app alone under `next dev` (no runner), serving `lessonsDir`: for authoring features
+ * such as live reload. `next dev` keeps its output in `.next/dev`, apart from `next build`'s.
+ */
+export async function startDevWeb(lessonsDir: string): Promise<{ webUrl: string; stop(): Promise<void>; logs(): string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "stagecraft-dev-"));
+  const port = await freePort();
+  const webUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "development",
+    DATABASE_URL: `file:${path.join(dir, "dev.db")}`,
+    STAGECRAFT_SECRET: `dev-secret-${Math.random().toString(36).slice(2)}-0123456789`,
+    LESSONS_DIR: lessonsDir,
+    PORT: String(port),
+    RUNNER_PUBLIC_URL: `ws://127.0.0.1:${await freePort()}`,
+    APP_ORIGINS: webUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  migrateDeploy(env.DATABASE_URL!);
+  const web = startService("web-dev", bin("next"), ["dev", "--hostname", "127.0.0.1", "--port", String(port)], env);
+  try {
+    await waitForHttp(`${webUrl}/api/dev/lesson-events`, web, 120_000);
+  } catch (err) {
+    await stopService(web);
+    throw err;
+  }
+  return {
+    webUrl,
+    async stop() {
+      await stopService(web);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    logs: () => web.output.join("").slice(-4000),
+  };
+}
