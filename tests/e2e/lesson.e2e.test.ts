@@ -8,10 +8,12 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, startStack, type Stack } from "./stack";
+import { checkTexts, draftKey, editor, replaceText as replaceEditorText, runAndWait, status } from "./workbench";
 
 const EXERCISE_DIR = path.resolve(import.meta.dirname, "../../lessons/02-anatomy/exercises/split-the-build");
 const SOLUTION = readFileSync(path.join(EXERCISE_DIR, "solution.Dockerfile"), "utf8");
-const DRAFT_KEY = "sc-draft:anatomy/split-the-build";
+const EXERCISE_ID = "anatomy/split-the-build";
+const DRAFT_KEY = draftKey(EXERCISE_ID);
 
 let stack: Stack;
 let browser: Browser;
@@ -34,19 +36,7 @@ async function openLesson(): Promise<Page> {
   return page;
 }
 
-const editor = (page: Page) => page.getByRole("textbox", { name: /Dockerfile editor/ });
-
-/** Replaces the editor's text through the keyboard, as a learner pasting would. */
-async function replaceText(page: Page, text: string): Promise<void> {
-  await editor(page).focus();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(text);
-  // The draft store mirrors the editor's model: proof the editor holds exactly this text.
-  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), DRAFT_KEY)).toBe(text);
-}
-
-const status = (page: Page) => page.getByRole("status").filter({ hasText: /./ }).first();
+const replaceText = (page: Page, text: string) => replaceEditorText(page, text, EXERCISE_ID);
 
 describe("anatomy lesson", () => {
   it("underlines a COPY --from of an unknown stage and lists it under the editor", async () => {
@@ -80,10 +70,7 @@ describe("anatomy lesson", () => {
       }).observe(statusEl!, { subtree: true, childList: true, characterData: true });
     });
 
-    const run = page.getByRole("button", { name: /^Run/ });
-    await run.click();
-    await expect.poll(() => run.isDisabled()).toBe(true);
-    await expect.poll(() => status(page).innerText(), { timeout: 240_000, interval: 500 }).toMatch(/^Passed/);
+    expect(await runAndWait(page)).toMatch(/^Passed/);
 
     const { firstLogAt, finishedAt } = await page.evaluate(() => {
       const w = window as unknown as { firstLogAt?: number; finishedAt?: number };
@@ -93,8 +80,7 @@ describe("anatomy lesson", () => {
     expect(finishedAt).not.toBeNull();
     expect(firstLogAt!).toBeLessThan(finishedAt!);
 
-    const checks = page.getByRole("list", { name: "Checks" }).getByRole("listitem");
-    const texts = await checks.allInnerTexts();
+    const texts = await checkTexts(page);
     expect(texts.length).toBe(7);
     for (const text of texts) expect(text).toMatch(/passed/);
     await expect.poll(() => page.getByRole("heading", { name: /^Exercise · Split the build/ }).innerText()).toMatch(/Done/);

@@ -1,0 +1,40 @@
+/**
+ * What browser tests do with a lesson's workbench, the way a learner does it: find the editor by
+ * its accessible name, replace its text through the keyboard, press Run and wait for the outcome.
+ */
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+
+export const editor = (page: Page) => page.getByRole("textbox", { name: /Dockerfile editor/ });
+
+/** The run status line (the first non-empty live region). */
+export const status = (page: Page) => page.getByRole("status").filter({ hasText: /./ }).first();
+
+/** localStorage key of an exercise's draft, e.g. `sc-draft:anatomy/split-the-build`. */
+export const draftKey = (exerciseId: string) => `sc-draft:${exerciseId}`;
+
+/**
+ * Replaces the editor's text through the keyboard, as a learner pasting would, and waits until the
+ * draft store mirrors it: proof the editor holds exactly this text.
+ */
+export async function replaceText(page: Page, text: string, exerciseId: string): Promise<void> {
+  await editor(page).focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(text);
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), draftKey(exerciseId))).toBe(text);
+}
+
+/** Presses Run and waits until the run is over (Run is enabled again); returns the status line. */
+export async function runAndWait(page: Page, timeoutMs = 240_000): Promise<string> {
+  const run = page.getByRole("button", { name: /^Run/ });
+  await run.click();
+  await expect.poll(() => run.isDisabled()).toBe(true);
+  await expect.poll(() => run.isEnabled(), { timeout: timeoutMs, interval: 500 }).toBe(true);
+  return status(page).innerText();
+}
+
+/** The check list's items as text, once results are shown. */
+export function checkTexts(page: Page): Promise<string[]> {
+  return page.getByRole("list", { name: "Checks" }).getByRole("listitem").allInnerTexts();
+}
