@@ -22,6 +22,13 @@ describe("exercise manifest schema", () => {
     expect(ExerciseManifest.safeParse({ ...base, checks: [{ ...check, kind: "stage-count", min: 3, max: 2 }] }).success).toBe(false);
     expect(ExerciseManifest.safeParse({ ...base, checks: [{ ...check, kind: "stage-count", min: 2 }] }).success).toBe(true);
   });
+  it("refuses an http health probe without a port, but not a HEALTHCHECK wait", () => {
+    const noPort = ExerciseManifest.safeParse({ ...base, checks: [{ ...check, kind: "health-probe" }] });
+    expect(noPort.success).toBe(false);
+    expect(JSON.stringify(noPort.error?.issues)).toContain("needs the port");
+    expect(ExerciseManifest.safeParse({ ...base, checks: [{ ...check, kind: "health-probe", port: 8080 }] }).success).toBe(true);
+    expect(ExerciseManifest.safeParse({ ...base, checks: [{ ...check, kind: "health-probe", mode: "healthcheck" }] }).success).toBe(true);
+  });
   it("refuses duplicate check ids and unknown frontmatter keys", () => {
     const dup = ExerciseManifest.safeParse({ ...base, checks: [{ ...check, kind: "non-root-user" }, { ...check, kind: "exec-form-cmd" }] });
     expect(dup.success).toBe(false);

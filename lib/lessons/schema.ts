@@ -39,6 +39,9 @@ export const ExerciseManifest = z
         ctx.addIssue({ code: "custom", path: ["checks", i, "id"], message: `duplicate check id "${c.id}"` });
       }
       seen.add(c.id);
+      if (c.kind === "health-probe" && c.mode === "http" && c.port === undefined) {
+        ctx.addIssue({ code: "custom", path: ["checks", i, "port"], message: "health-probe in http mode needs the port the app listens on" });
+      }
       if (c.kind === "stage-count") {
         if (c.min === undefined && c.max === undefined) {
           ctx.addIssue({ code: "custom", path: ["checks", i], message: "stage-count needs min, max or both" });

@@ -43,6 +43,21 @@ describe("sandboxHostConfig", () => {
   });
 });
 
+describe("sandboxHostConfig options", () => {
+  it("mounts a tmpfs at each given path, or none, keeping the size cap", () => {
+    const size = `size=${SANDBOX_LIMITS.container.tmpfsSize}`;
+    const tmpfs = sandboxHostConfig({ tmpfs: ["/tmp", "/app/cache"] }).Tmpfs ?? {};
+    expect(Object.keys(tmpfs)).toEqual(["/tmp", "/app/cache"]);
+    for (const options of Object.values(tmpfs)) expect(options).toContain(size);
+    expect(sandboxHostConfig({ tmpfs: [] }).Tmpfs).toEqual({});
+  });
+
+  it("joins another container's network namespace only when asked, still locked down", () => {
+    expect(sandboxHostConfig({ networkOf: "abc123" })).toMatchObject({ NetworkMode: "container:abc123", ReadonlyRootfs: true, CapDrop: ["ALL"] });
+    expect(sandboxHostConfig().NetworkMode).toBe("none");
+  });
+});
+
 describe("engineMessage", () => {
   it("prefers the engine's JSON message over docker-modem's wrapper", () => {
     const err = Object.assign(new Error("(HTTP code 400) unexpected - boom "), { statusCode: 400, json: { message: "exec: not found\n" } });

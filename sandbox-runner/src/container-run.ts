@@ -1,7 +1,8 @@
 /**
  * Runs a learner's image as a short-lived, locked-down container (DESIGN.md §3, §4): no network,
  * read-only root, every capability dropped, memory/pids/CPU capped, a wall-clock timeout and a
- * cap on captured output. The container is always removed, whatever happens.
+ * cap on captured output; or keeps one running while a check talks to it (`withService`). The
+ * container is always removed, whatever happens.
  */
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
@@ -28,9 +29,21 @@ export type ContainerRunResult = {
   startError?: string;
 };
 
+/** How a sandbox container may differ from the default; nothing here loosens a limit. */
+export type SandboxOptions = {
+  /** Writable tmpfs mounts, each capped at `tmpfsSize`. @default ["/tmp"] */
+  tmpfs?: readonly string[];
+  /**
+   * Join this container's network namespace (its loopback only) instead of having none: how a
+   * probe reaches an app that itself has no network (DESIGN.md §3).
+   */
+  networkOf?: string;
+};
+
 /** The strict HostConfig every check container gets. Exported so tests can assert it. */
-export function sandboxHostConfig(): Docker.HostConfig {
+export function sandboxHostConfig(opts: SandboxOptions = {}): Docker.HostConfig {
   const limits = SANDBOX_LIMITS.container;
+  const tmpfs = opts.tmpfs ?? ["/tmp"];
   return {
     Memory: limits.memoryBytes,
     // Equal to Memory: no swap on top, so a memory bomb is OOM-killed instead of thrashing.
@@ -40,9 +53,9 @@ export function sandboxHostConfig(): Docker.HostConfig {
     ReadonlyRootfs: true,
     CapDrop: ["ALL"],
     SecurityOpt: ["no-new-privileges"],
-    NetworkMode: "none",
+    NetworkMode: opts.networkOf ? `container:${opts.networkOf}` : "none",
     // Programs that need scratch space get a small tmpfs; it counts against the memory cap.
-    Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${limits.tmpfsSize}` },
+    Tmpfs: Object.fromEntries(tmpfs.map((path) => [path, `rw,nosuid,nodev,size=${limits.tmpfsSize}`])),
     Privileged: false,
     // We read State (exit code, OOMKilled) after exit, so the engine must not delete it first.
     AutoRemove: false,
@@ -56,19 +69,29 @@ export function sandboxHostConfig(): Docker.HostConfig {
 export async function createSandboxContainer(
   docker: Docker,
   image: string,
-  opts: { cmd?: string[]; purpose: "run" | "inspect" },
+  opts: SandboxOptions & {
+    cmd?: string[];
+    purpose: "run" | "inspect" | "probe";
+    /** Replaces the image's HEALTHCHECK settings for this container. */
+    healthcheck?: Docker.HealthConfig;
+    /** Extra labels, e.g. which image a probe container serves. */
+    labels?: Record<string, string>;
+  },
 ): Promise<Docker.Container> {
   return docker.createContainer({
     Image: image,
     ...(opts.cmd ? { Cmd: opts.cmd } : {}),
-    Labels: { [RUN_LABEL]: randomUUID(), "stagecraft.purpose": opts.purpose },
+    ...(opts.healthcheck ? { Healthcheck: opts.healthcheck } : {}),
+    Labels: { ...opts.labels, [RUN_LABEL]: randomUUID(), "stagecraft.purpose": opts.purpose },
     AttachStdin: false,
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
     OpenStdin: false,
-    NetworkDisabled: true,
-    HostConfig: sandboxHostConfig(),
+    // NetworkDisabled wins over `container:<id>` (verified: the probe silently got an empty
+    // namespace of its own), so a container joining another's network must not set it.
+    NetworkDisabled: !opts.networkOf,
+    HostConfig: sandboxHostConfig(opts),
   });
 }
 
@@ -153,6 +176,84 @@ export async function runContainer(
       timedOut,
     };
   } finally {
+    (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+    await removeContainer(container);
+  }
+}
+
+/** How a service ended by itself. */
+export type ServiceExit = {
+  exitCode: number;
+  /** The kernel killed it for exceeding `SANDBOX_LIMITS.container.memoryBytes`. */
+  oomKilled: boolean;
+  /** Milliseconds from start to exit. */
+  afterMs: number;
+};
+
+/** A program left running in the sandbox (a server) while a check talks to it. */
+export type RunningService = {
+  container: Docker.Container;
+  /** `Date.now()` when the engine started it. */
+  startedAt: number;
+  /** Settles when the program exits by itself; rejects only if the engine fails while waiting. */
+  exited: Promise<ServiceExit>;
+  /** The exit, once it happened; null while it runs. */
+  exit(): ServiceExit | null;
+  /** stdout and stderr so far, capped like `runContainer`'s. */
+  output(): { stdout: string; stderr: string };
+};
+
+/**
+ * Starts the image as a long-running sandbox container, hands it to `use`, and removes it when
+ * `use` settles, whatever happens (the start-up sweep finds it by its label if the runner dies
+ * first). A command the image cannot start is the image's fault: `notStarted` turns it into the
+ * caller's verdict.
+ */
+export async function withService<T>(
+  docker: Docker,
+  image: string,
+  opts: SandboxOptions & { cmd?: string[]; healthcheck?: Docker.HealthConfig },
+  use: (service: RunningService) => Promise<T>,
+  notStarted: (startError: string) => T,
+): Promise<T> {
+  let container: Docker.Container;
+  try {
+    container = await createSandboxContainer(docker, image, { ...opts, purpose: "run" });
+  } catch (err) {
+    if (statusOf(err) !== 400) throw err;
+    return notStarted(engineMessage(err));
+  }
+  let stream: NodeJS.ReadWriteStream | undefined;
+  let removing = false;
+  try {
+    stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const capture = createOutputCapture(SANDBOX_LIMITS.container.outputCapBytes);
+    const streamDone = new Promise<void>((resolve) => {
+      stream?.on("end", resolve).on("close", resolve).on("error", () => resolve());
+    });
+    docker.modem.demuxStream(stream, capture.stdout, capture.stderr);
+    try {
+      await container.start();
+    } catch (err) {
+      if (!isStartFailure(err)) throw err;
+      return notStarted(engineMessage(err));
+    }
+    const startedAt = Date.now();
+    let exit: ServiceExit | null = null;
+    const exited = container
+      .wait()
+      .then(async () => {
+        const state = (await container.inspect()).State;
+        await Promise.race([streamDone, delay(2_000)]); // the last bytes of stderr explain the exit
+        exit = { exitCode: state.ExitCode, oomKilled: state.OOMKilled, afterMs: Date.now() - startedAt };
+        return exit;
+      })
+      // Our own removal ends the wait (or the inspect after it); that is no exit to report.
+      .catch((err: unknown) => (removing ? new Promise<never>(() => undefined) : Promise.reject(err)));
+    exited.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
+    return await use({ container, startedAt, exited, exit: () => exit, output: capture.result });
+  } finally {
+    removing = true;
     (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     await removeContainer(container);
   }
