@@ -15,12 +15,12 @@ export const LESSON_LINKS = {
   unusedStages: "/lessons/anatomy#unused-stages",
   /** Builder order (manifests, install, sources, build) and why it keeps the dependency layer cached. */
   cacheOrder: "/lessons/anatomy#the-builder-and-the-runtime",
-  /** What the runtime stage holds and does (artefacts, user, how to start and check the program). */
-  runtimeStage: "/lessons/anatomy#the-builder-and-the-runtime",
+  /** How the runtime stage says it is alive: HEALTHCHECK, in exec form when the image has no shell. */
+  runtimeStage: "/lessons/security#health-checks-without-a-shell",
   /** The final image is its base, what was copied into it and its configuration; the rest is left behind. */
   discarded: "/lessons/anatomy#what-gets-discarded",
-  /** What persists in the final image: configuration (ENV) and history, so secrets must stay out. */
-  buildSecrets: "/lessons/anatomy#what-gets-discarded",
+  /** What persists in the final image (ENV in its configuration, ARG values in its history), so secrets must stay out. */
+  buildSecrets: "/lessons/security#keep-secrets-out-of-the-image",
   /** Everything a one-stage image carries: toolchain, sources, dependencies, leftovers. */
   oneStage: "/lessons/monolithic-image#what-a-one-stage-image-holds",
   /** Choosing and pinning base images; the images this sandbox offers. */

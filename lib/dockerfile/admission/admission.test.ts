@@ -1,6 +1,6 @@
 /** Each admission gate through the public `admitDockerfile`: the rule, the line and the message. */
 import { describe, expect, it } from "vitest";
-import { findCatalogImage } from "../../image-catalog";
+import { findCatalogImage, IMAGE_CATALOG } from "../../image-catalog";
 import type { Problem } from "../../protocol";
 import { GOOD, df } from "../test-fixtures";
 import { admitDockerfile, type AdmissionOptions } from "../index";
@@ -97,7 +97,8 @@ describe("admitDockerfile refuses", () => {
   it("a FROM image outside the catalog, listing the available images", () => {
     const [p] = only(df("FROM stagecraft/busybox:1.35 AS ok", "FROM 169.254.169.254/x:1"), "base-image-not-allowed");
     expect(p).toMatchObject({ line: 2, link: "/lessons/monolithic-image#base-images" });
-    expect(p?.message).toMatch(/`169\.254\.169\.254\/x:1`.*no registry.*Available images: stagecraft\/debian:bookworm-slim, stagecraft\/busybox:1\.35, stagecraft\/golang:1\.19, stagecraft\/gcc:12\./);
+    expect(p?.message).toMatch(/`169\.254\.169\.254\/x:1`.*no registry/);
+    expect(p?.message).toContain(`Available images: ${IMAGE_CATALOG.map((i) => i.ref).join(", ")}.`);
   });
 
   it("FROM of a stage defined later (it would be pulled as an image)", () => {

@@ -233,7 +233,7 @@ describe("secret-in-build-arg-or-env", () => {
       [3, 5, 14],
       [4, 5, 16],
     ]);
-    expect(got[0]).toMatchObject({ severity: "warning", link: "/lessons/anatomy#what-gets-discarded" });
+    expect(got[0]).toMatchObject({ severity: "warning", link: "/lessons/security#keep-secrets-out-of-the-image" });
     expect(got[0]?.message).toMatch(/`NPM_TOKEN` looks like a secret: .*history.*when the container runs/);
     expect(got[1]?.message).toMatch(/image configuration.*when the container runs/);
   });
@@ -318,7 +318,7 @@ describe("final-stage-healthcheck", () => {
   it("notes an EXPOSE without HEALTHCHECK in the final image, on the EXPOSE line", () => {
     const text = df("FROM stagecraft/busybox:1.35 AS base", "EXPOSE 9000/tcp", "FROM base", "USER 1");
     const [d] = findings("final-stage-healthcheck", text);
-    expect(d).toMatchObject({ severity: "info", startLine: 2, link: "/lessons/anatomy#the-builder-and-the-runtime" });
+    expect(d).toMatchObject({ severity: "info", startLine: 2, link: "/lessons/security#health-checks-without-a-shell" });
     expect(d?.message).toMatch(/hung.*http:\/\/localhost:9000\//);
   });
 

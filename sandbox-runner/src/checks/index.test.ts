@@ -69,7 +69,7 @@ describe("runChecks", () => {
     const [ok] = await runChecks(ctx(), [spec({ kind: "stage-count", min: 2, max: 2 })]);
     expect(ok?.status).toBe("pass");
     const [tooMany] = await runChecks(ctx(), [spec({ kind: "stage-count", max: 1 })]);
-    expect(tooMany?.message).toMatch(/at most 1 are allowed$/);
+    expect(tooMany?.message).toMatch(/the most allowed is 1$/);
   });
 
   it("tells exec form from shell form and a missing command", async () => {

@@ -12,8 +12,8 @@ export const stageCount: CheckFn<"stage-count"> = async (ctx, spec) => {
   const observed =
     `${plural(built.length, "stage")} went into the final image` +
     (skipped.length > 0 ? ` (skipped because nothing uses it: ${skipped.join(", ")})` : "");
-  if (spec.min !== undefined && built.length < spec.min) return fail(`${observed}; at least ${spec.min} are expected`);
-  if (spec.max !== undefined && built.length > spec.max) return fail(`${observed}; at most ${spec.max} are allowed`);
+  if (spec.min !== undefined && built.length < spec.min) return fail(`${observed}; ${spec.min === 1 ? "at least 1 is" : `at least ${spec.min} are`} expected`);
+  if (spec.max !== undefined && built.length > spec.max) return fail(`${observed}; the most allowed is ${spec.max}`);
   return pass(observed);
 };
 
