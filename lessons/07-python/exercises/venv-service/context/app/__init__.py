@@ -1,0 +1,1 @@
+"""status-service: a small WSGI application and the server that runs it."""
