@@ -18,7 +18,8 @@ export const MANIFESTS: Record<Ecosystem, string> = {
   php: "`composer.json` and `composer.lock`",
 };
 
-const isPip = (word: string) => /^pip[\d.]*$/.test(word);
+/** `pip`, `pip3.11`, or one called by path, e.g. a venv's `/opt/venv/bin/pip`. */
+const isPip = (word: string) => /^(?:\S*\/)?pip[\d.]*$/.test(word);
 
 type Install = { ecosystem: Ecosystem; command: string };
 

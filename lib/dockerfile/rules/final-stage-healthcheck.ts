@@ -20,7 +20,12 @@ export const finalStageHealthcheck: Rule = {
     const port = /^\d+/.exec(expose.getArguments()[0]?.getValue() ?? "")?.[0] ?? "8080";
     return [
       {
-        message: `This image exposes a port but has no HEALTHCHECK, so an orchestrator cannot tell a live server from a hung one. Add one, e.g. \`HEALTHCHECK CMD wget -q -O /dev/null http://localhost:${port}/ || exit 1\`.`,
+        // Slim and distroless-style bases have no wget or curl: the program's own runtime (or a
+        // `-healthcheck` flag of the binary) is the probe that works everywhere.
+        message:
+          `This image exposes a port but has no HEALTHCHECK, so an orchestrator cannot tell a live server from a hung one. ` +
+          `Add one in exec form that runs something the image has: on busybox \`HEALTHCHECK CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:${port}/health"]\`; ` +
+          `on slim or distroless bases (no wget or curl) a small probe in the app's own language or a health flag of the binary, e.g. \`HEALTHCHECK CMD ["/app/server", "-healthcheck"]\`.`,
         range: expose.getRange(),
       },
     ];

@@ -192,6 +192,7 @@ describe("cache-order", () => {
     ["COPY . /src", "RUN go mod download", "`go.mod` and `go.sum`"],
     ["ADD . .", "RUN pip install --prefix=/install -r requirements.txt", "`requirements.txt`"],
     ["COPY --chown=1 ./ ./", "RUN python3 -m pip install -r requirements.txt", "`requirements.txt`"],
+    ["COPY . .", "RUN /opt/venv/bin/pip install --no-index -r requirements.txt", "`requirements.txt`"],
     ['COPY [".", "/app"]', "RUN cargo build --release", "`Cargo.toml` and `Cargo.lock`"],
     ["COPY . .", "RUN yarn install --frozen-lockfile", "lock file"],
     ["COPY . .", "RUN pnpm install", "lock file"],
@@ -319,7 +320,7 @@ describe("final-stage-healthcheck", () => {
     const text = df("FROM stagecraft/busybox:1.35 AS base", "EXPOSE 9000/tcp", "FROM base", "USER 1");
     const [d] = findings("final-stage-healthcheck", text);
     expect(d).toMatchObject({ severity: "info", startLine: 2, link: "/lessons/security#health-checks-without-a-shell" });
-    expect(d?.message).toMatch(/hung.*http:\/\/localhost:9000\//);
+    expect(d?.message).toMatch(/hung.*http:\/\/127\.0\.0\.1:9000\/health.*no wget or curl/);
   });
 
   it("accepts a HEALTHCHECK (or HEALTHCHECK NONE) and images that expose nothing", () => {
