@@ -1,0 +1,3 @@
+module example.com/baseinfo
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/siteserver
+
+go 1.19
