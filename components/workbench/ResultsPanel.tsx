@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { CheckResult } from "@/lib/checks";
 import { formatBytes, type ImageReport } from "@/lib/report";
 import { InlineCode } from "../InlineCode";
+import { CheckDetailView } from "./CheckDetailView";
 
 const ICON = { pass: "✓", fail: "✗", error: "!" } as const;
 const STATUS_LABEL = { pass: "passed", fail: "failed", error: "could not be checked" } as const;
@@ -37,6 +38,11 @@ export function CheckList({ checks, pendingTitles }: { checks: CheckResult[] | n
           <span className="check-detail">
             <InlineCode text={c.message} />
           </span>
+          {c.detail ? (
+            <div className="check-evidence">
+              <CheckDetailView detail={c.detail} title={c.title} />
+            </div>
+          ) : null}
           {c.status !== "pass" && (c.hint || c.link) ? (
             <span className="check-hint">
               {c.hint ? <InlineCode text={c.hint} /> : null}{" "}

@@ -91,6 +91,17 @@ describe("runBuild on the wire", () => {
     expect(seen.some((s) => s.url.includes("session"))).toBe(false);
   });
 
+  it("adds BuildKit's target parameter only for a variant build that names one", async () => {
+    expect(buildQuery("t:1")).not.toHaveProperty("target");
+    handler = answerBuildWith(fixture("multi-stage.jsonl"));
+    const { opts } = options();
+    const outcome = await runBuild({ ...opts, target: "release" });
+    const req = seen.find((s) => s.url.startsWith("/build"))!;
+    expect(Object.fromEntries(new URL(req.url, "http://x").searchParams)).toEqual({ ...buildQuery(opts.tag), target: "release" });
+    // The size comes from the inspect that ends every build: variant builds compare it.
+    expect(outcome).toMatchObject({ ok: true, sizeBytes: 2_000_000 });
+  });
+
   it("streams steps and logs from a recorded build and succeeds with the image id", async () => {
     handler = answerBuildWith(fixture("multi-stage.jsonl"));
     const { opts, steps, logs } = options();

@@ -24,7 +24,8 @@ import { createLineSplitter, decodeBuildLine } from "./trace-decoder";
 type FailureCode = "build_failed" | "timeout" | "log_limit" | "cancelled" | "engine_unavailable" | "image_too_large";
 
 export type BuildOutcome =
-  | { ok: true; imageId: string; buildMs: number; steps: BuildStep[] }
+  /** `sizeBytes`: the final image's size from the inspect that ends every real build (fakes may omit it). */
+  | { ok: true; imageId: string; buildMs: number; steps: BuildStep[]; sizeBytes?: number }
   | { ok: false; code: FailureCode; message: string; buildMs: number; steps: BuildStep[] };
 
 export type BuildLogEvent = { stepId?: string; stream: "stdout" | "stderr"; chunk: string };
@@ -35,6 +36,8 @@ export type RunBuildOptions = {
   context: Buffer;
   /** Image tag; unguessable per run, since tags are readable by `FROM` (DESIGN.md §4). */
   tag: string;
+  /** Build only up to this stage (`docker build --target`), for a check's variant build. @default the last stage */
+  target?: string;
   /** Aborting it cancels the build (learner pressed cancel, socket closed, shutdown). */
   signal: AbortSignal;
   timeoutMs: number;
@@ -52,10 +55,11 @@ const FAILURE_TAIL_LINES = 12;
 /**
  * The complete query string. `pull=0` keeps BuildKit from re-resolving bases against a registry;
  * `networkmode=none` leaves RUN steps only `lo`. Resource parameters (`memory`, `cpu*`, …) are
- * ignored by BuildKit, so the caps live on the cgroup instead (cgroup-limits.ts).
+ * ignored by BuildKit, so the caps live on the cgroup instead (cgroup-limits.ts). `target` comes
+ * from an exercise's checks (a `targets` variant build), never from the learner.
  */
-export function buildQuery(tag: string): Record<string, string> {
-  return { t: tag, version: "2", networkmode: "none", pull: "0", rm: "1", forcerm: "1" };
+export function buildQuery(tag: string, target?: string): Record<string, string> {
+  return { t: tag, version: "2", networkmode: "none", pull: "0", rm: "1", forcerm: "1", ...(target !== undefined && { target }) };
 }
 
 type Stop = { code: Exclude<FailureCode, "build_failed" | "image_too_large">; message: string; stepNote: string };
@@ -144,7 +148,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
 
   try {
     try {
-      response = await dialBuild(opts.docker, opts.context, buildQuery(opts.tag), abort.signal);
+      response = await dialBuild(opts.docker, opts.context, buildQuery(opts.tag, opts.target), abort.signal);
       await consume(response, handleLine);
     } catch (err) {
       if (!stop) {
@@ -194,7 +198,7 @@ async function finish(
       steps,
     };
   }
-  return { ok: true, imageId: imageId ?? info.Id, buildMs, steps };
+  return { ok: true, imageId: imageId ?? info.Id, buildMs, steps, sizeBytes: info.Size };
 }
 
 function failureMessage(tracker: ReturnType<typeof createStepTracker>, daemonError: string): string {

@@ -90,4 +90,24 @@ describe("makeBuildContext", () => {
     await expect(makeBuildContext(exercise(files), "FROM scratch", { maxFiles: 3, maxBytes: 1e6 })).resolves.toBeInstanceOf(Buffer);
     await expect(makeBuildContext(exercise(files), "x".repeat(40), { maxFiles: 10, maxBytes: 50 })).rejects.toThrow(/larger than 50 bytes/);
   });
+
+  it("appends a grader's edit to a context file, and refuses an edit of a file that is not in the context", async () => {
+    const edits = [{ path: "cmd/main.go", append: "// edited by the grader\n" }];
+    const entries = await readTar(await makeBuildContext(exercise(["go.mod", "cmd/main.go"]), "FROM scratch\n", undefined, edits));
+    expect(entries.find((e) => e.name === "cmd/main.go")?.body).toBe("package main\n// edited by the grader\n");
+    expect(entries.find((e) => e.name === "go.mod")?.body).toBe("module example.com/app\n");
+    const plain = await makeBuildContext(exercise(["go.mod", "cmd/main.go"]), "FROM scratch\n");
+    expect((await makeBuildContext(exercise(["go.mod", "cmd/main.go"]), "FROM scratch\n", undefined, edits)).equals(plain)).toBe(false);
+    await expect(
+      makeBuildContext(exercise(["go.mod"]), "FROM scratch", undefined, [{ path: "cmd/main.go", append: "x" }]),
+    ).rejects.toThrow(/context edit "cmd\/main.go": not one of the exercise's context files/);
+  });
+
+  it("counts an edit's bytes against the context limit", async () => {
+    const limits = { maxFiles: 10, maxBytes: 60 };
+    await expect(makeBuildContext(exercise(["go.mod"]), "FROM scratch\n", limits)).resolves.toBeInstanceOf(Buffer);
+    await expect(
+      makeBuildContext(exercise(["go.mod"]), "FROM scratch\n", limits, [{ path: "go.mod", append: "y".repeat(40) }]),
+    ).rejects.toThrow(/larger than 60 bytes/);
+  });
 });

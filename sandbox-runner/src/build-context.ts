@@ -20,6 +20,12 @@ export class BuildContextError extends Error {
 
 export type ContextLimits = { maxFiles: number; maxBytes: number };
 
+/**
+ * A grader's edit for a variant build (rebuild-cache): `append` is added to the end of the context
+ * file `path`. Only existing context files can be edited, so an edit never adds a file.
+ */
+export type ContextEdit = { path: string; append: string };
+
 /** 2000-01-01: any fixed instant works; zero confuses some tar readers. */
 const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
 
@@ -35,9 +41,13 @@ export async function makeBuildContext(
   exercise: Pick<Exercise, "dir" | "contextFiles">,
   dockerfile: string,
   limits: ContextLimits = SANDBOX_LIMITS.context,
+  edits: readonly ContextEdit[] = [],
 ): Promise<Buffer> {
   const root = path.join(exercise.dir, "context");
   const files = [...exercise.contextFiles].sort();
+  for (const edit of edits) {
+    if (!files.includes(edit.path)) throw new BuildContextError(`context edit "${edit.path}": not one of the exercise's context files`);
+  }
   // +1: the Dockerfile counts too.
   if (files.length + 1 > limits.maxFiles) {
     throw new BuildContextError(`context has ${files.length + 1} files; the limit is ${limits.maxFiles}`);
@@ -56,10 +66,13 @@ export async function makeBuildContext(
     if ((await realpath(abs)) !== path.join(realRoot, rel)) {
       throw new BuildContextError(`context file "${rel}": resolves outside the exercise's context folder`);
     }
-    total += st.size;
+    const appended = edits.filter((e) => e.path === rel).map((e) => Buffer.from(e.append, "utf8"));
+    // Counted before reading, so an oversized file is refused without loading it.
+    total += st.size + appended.reduce((sum, b) => sum + b.length, 0);
     if (total > limits.maxBytes) throw new BuildContextError(`context is larger than ${limits.maxBytes} bytes`);
+    const body = Buffer.concat([await readFile(abs), ...appended]);
     // Only the executable bit survives from disk: it is part of the content (scripts), the rest is noise.
-    entries.push({ name: rel, body: await readFile(abs), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+    entries.push({ name: rel, body, mode: st.mode & 0o111 ? 0o755 : 0o644 });
   }
   entries.push({ name: "Dockerfile", body: Buffer.from(dockerfile, "utf8"), mode: 0o644 });
   return packEntries(entries);

@@ -8,6 +8,7 @@ import type { Docker } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
 import { phaseTimeouts } from "./phase-timeouts";
 import type { PipelineDeps } from "./run-pipeline";
+import { createBaselineMemo } from "./variant-builds";
 
 /** The build limits `createEnginePipeline` and `startRunner` let a caller (a test) shorten. */
 export type BuildLimits = { timeoutMs: number; logCapBytes: number; maxImageBytes: number };
@@ -43,11 +44,12 @@ export async function createEnginePipeline(
         allowedImages: (ref: string) => catalog.findCatalogImage(ref) !== undefined,
       }),
     freeDiskBytes: (signal) => freeDiskBytes(docker, signal),
-    makeContext: (exercise, text) => context.makeBuildContext(exercise, text),
+    makeContext: (exercise, text, edits) => context.makeBuildContext(exercise, text, limits.context, edits),
     build: (o) => backend.runBuild({ docker, ...o, ...build }),
     report: (tag, model, steps) => report.buildImageReport(docker, tag, model, steps),
     checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
-    async cleanup(tag) {
+    async cleanup(tag, variantTags) {
+      for (const variant of variantTags) await cleanup.cleanupImage(docker, variant);
       await cleanup.cleanupImage(docker, tag);
       // Bounded, not empty: keeping recent cache lets a learner's rebuild (and the course's
       // cache-ordering lessons) see CACHED steps. Records are content-addressed and cache mounts
@@ -56,6 +58,8 @@ export async function createEnginePipeline(
     },
     ...(opts.warn && { warn: opts.warn }),
     timeouts: phaseTimeouts(build.timeoutMs),
+    // One per pipeline, and the runner makes one pipeline per process.
+    baselines: createBaselineMemo(),
   };
 }
 

@@ -37,6 +37,23 @@ export const SANDBOX_LIMITS = {
     /** Refuse new builds when the engine's data disk has less than this free. */
     minFreeDiskBytes: 5 * GiB,
   },
+  /**
+   * Extra builds a check makes while grading (variant-builds.ts): a rebuild after an edit, the
+   * exercise's starter as a size baseline, each `--target`. Each is a normal sandbox build (same
+   * cgroup caps, no network, `build.timeoutMs`, `build.logCapBytes`, `build.maxImageBytes`).
+   */
+  variants: {
+    /**
+     * All of one run's variant builds together; each one also gets at most what is left. Sized for
+     * the worst course exercise: one cold starter build (the slowest course build is a ~60 s cold
+     * compile; a cold Go starter took 2.3 s on our sandbox) plus a cached rebuild or a few small
+     * targets. A memoised starter (see variant-builds.ts) costs nothing after the first run. The
+     * grading phase is bounded by `engine.checksTimeoutMs` plus this, for exercises that use them.
+     */
+    totalTimeoutMs: 180_000,
+    /** Starter baselines remembered per runner process (an LRU); the course has ~25 exercises. */
+    memoEntries: 64,
+  },
   /** Written on BuildKit's parent cgroup (DESIGN.md §3): an aggregate over concurrent builds. */
   buildCgroup: {
     /** Enough for gcc/go compiles; a memory bomb is killed well before it hurts the host. */

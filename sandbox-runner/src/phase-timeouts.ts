@@ -11,7 +11,13 @@ export type PhaseTimeouts = {
   call: number;
   /** The whole `build` call, including its own wall-clock limit and the image inspect after it. */
   build: number;
+  /** Grading without variant builds: check containers and their calls. */
   checks: number;
+  /**
+   * All variant builds of one run (variant-builds.ts), which enforces it itself so a slow build ends
+   * as a check result; grading an exercise that uses them is bounded by `checks + variants`.
+   */
+  variants: number;
   cleanup: number;
 };
 
@@ -20,7 +26,13 @@ export function phaseTimeouts(buildTimeoutMs: number = SANDBOX_LIMITS.build.time
   const e = SANDBOX_LIMITS.engine;
   // The build stops itself at its limit; the extra call bound covers the abort taking effect and
   // the image inspect that follows a clean end of the stream.
-  return { call: e.callTimeoutMs, build: buildTimeoutMs + e.callTimeoutMs, checks: e.checksTimeoutMs, cleanup: e.cleanupTimeoutMs };
+  return {
+    call: e.callTimeoutMs,
+    build: buildTimeoutMs + e.callTimeoutMs,
+    checks: e.checksTimeoutMs,
+    variants: SANDBOX_LIMITS.variants.totalTimeoutMs,
+    cleanup: e.cleanupTimeoutMs,
+  };
 }
 
 /** The engine did not answer one phase in time; the run ends as `engine_unavailable`. */

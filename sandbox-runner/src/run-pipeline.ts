@@ -1,7 +1,8 @@
 /**
  * One run, start to finish: admission → disk watermark → build context → build → image report →
- * checks → cleanup. Used by the WebSocket server and by `scripts/lessons-verify.ts` alike, so it
- * knows nothing about sockets or the database: it reports through `emit` and returns the outcome.
+ * checks (with the variant builds some of them ask for) → cleanup. Used by the WebSocket server and
+ * by `scripts/lessons-verify.ts` alike, so it knows nothing about sockets or the database: it
+ * reports through `emit` and returns the outcome.
  *
  * Terminal states (documented here because the page, the database and the verifier rely on them):
  * - `passed`    the image was built and every check passed.
@@ -30,10 +31,27 @@ import { sanitizeTerminalText } from "../../lib/progress-render";
 import type { ImageReport } from "../../lib/report";
 import { admissionRefusal } from "./admission-refusal";
 import type { BuildOutcome } from "./build-backend";
+import type { ContextEdit } from "./build-context";
+import type { VariantBuilder } from "./checks/types";
 import { isEngineDown } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
 import { bounded, EngineTimeoutError, phaseTimeouts, type PhaseTimeouts } from "./phase-timeouts";
 import { createRunOutput, type RunOutput } from "./run-output";
+import { createVariantBuilder, usesVariantBuilds, type BaselineMemo, type VariantBuilds } from "./variant-builds";
+
+/** What grading sees of a run (`CheckContext` minus the engine handle, which the real deps add). */
+export type GradingContext = {
+  imageRef: string | null;
+  report: ImageReport | null;
+  build: BuildOutcome;
+  model: DockerfileModel;
+  linkBase: string;
+  exercise: Exercise;
+  /** Extra builds for rebuild-cache, size-ratio and targets (see variant-builds.ts). */
+  variants: VariantBuilder;
+  /** A runner note in the learner's terminal. */
+  note(text: string): void;
+};
 
 /** Everything a run needs from the outside world; the real one talks to Docker, tests use fakes. */
 export type PipelineDeps = {
@@ -43,21 +61,26 @@ export type PipelineDeps = {
    * aborts when the run is cancelled or the call took too long; drop the request then.
    */
   freeDiskBytes(signal: AbortSignal): Promise<number | null>;
-  makeContext(exercise: Exercise, dockerfile: string): Promise<Buffer>;
+  /** The context tar; `edits` (variant builds only) append text to context files. */
+  makeContext(exercise: Exercise, dockerfile: string, edits?: readonly ContextEdit[]): Promise<Buffer>;
   build(opts: {
     context: Buffer;
     tag: string;
+    /** `--target`, for variant builds. @default the last stage */
+    target?: string;
     signal: AbortSignal;
     onStep(step: BuildStep): void;
     onLog(e: { stepId?: string; stream: "stdout" | "stderr"; chunk: string }): void;
   }): Promise<BuildOutcome>;
   report(tag: string, model: DockerfileModel, steps: BuildStep[]): Promise<ImageReport>;
-  checks(
-    ctx: { imageRef: string | null; report: ImageReport | null; build: BuildOutcome; model: DockerfileModel; linkBase: string },
-    specs: Exercise["checks"],
-  ): Promise<CheckResult[]>;
-  /** Deletes the run's image and prunes the build cache; must tolerate "nothing there". */
-  cleanup(tag: string): Promise<void>;
+  checks(ctx: GradingContext, specs: Exercise["checks"]): Promise<CheckResult[]>;
+  /**
+   * Deletes the run's image and its variant builds' images, then prunes the build cache; must
+   * tolerate "nothing there" (a variant that failed or was stopped left no image).
+   */
+  cleanup(tag: string, variantTags: readonly string[]): Promise<void>;
+  /** Starter baselines remembered across runs (see `BaselineMemo`). @default none: every run builds its own */
+  baselines?: BaselineMemo;
   /** Where operational notes go (not to the learner). @default console.warn */
   warn?(message: string, err?: unknown): void;
   /** How long each phase may wait on the engine. @default from SANDBOX_LIMITS (see `phaseTimeouts`) */
@@ -92,6 +115,8 @@ export type RunOutcome = {
    * Not stored: it lets tests on a shared engine check for their own leftovers.
    */
   imageTag?: string;
+  /** The tags of the run's variant builds (their images are deleted too), for the same tests. */
+  variantTags?: string[];
 };
 
 /** Abort reason the server uses on SIGTERM; any other reason counts as the learner cancelling. */
@@ -123,6 +148,8 @@ type ActiveRun = {
   output: RunOutput;
   tag: string | null;
   buildMs?: number;
+  /** Created when grading starts; its images are removed with the run's. */
+  variants: VariantBuilds | null;
   /** One phase that waits on the engine: bounded in time, and over as soon as the run is stopped. */
   phase<T>(name: string, ms: number | null, work: (signal: AbortSignal) => Promise<T>, graceMs?: number): Promise<T>;
   /** The outcome for `ending`; an error ending also goes to the page as an `error` message. */
@@ -140,6 +167,7 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
     timeouts: { ...phaseTimeouts(), ...deps.timeouts },
     output: createRunOutput(req.runId, req.emit),
     tag: null,
+    variants: null,
     phase: (name, ms, work, graceMs) =>
       bounded(name, work, { ms, stop: req.signal, ...(graceMs !== undefined && { graceMs }) }),
     finish: (o) => {
@@ -149,6 +177,7 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
         log: "",
         ...(run.buildMs !== undefined && { buildMs: run.buildMs }),
         ...(run.tag !== null && { imageTag: run.tag }),
+        ...(run.variants && run.variants.tags.length > 0 && { variantTags: [...run.variants.tags] }),
       };
       if (o.errorCode) {
         const { errorCode: code, errorMessage, problems } = o;
@@ -170,7 +199,14 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
     // cleanup leaves is removed by the next start-up sweep.
     const cleanupTag = run.tag;
     if (cleanupTag) {
-      await bounded("cleaning up", () => deps.cleanup(cleanupTag), { ms: run.timeouts.cleanup }).catch((err: unknown) =>
+      const variants = run.variants;
+      const cleanup = async () => {
+        // A variant build stopped mid-way (cancel, grading timeout) may still be unwinding and
+        // could create its image after a removal ran; let it settle first.
+        await variants?.idle();
+        await deps.cleanup(cleanupTag, variants?.tags ?? []);
+      };
+      await bounded("cleaning up", cleanup, { ms: run.timeouts.cleanup }).catch((err: unknown) =>
         warn(`cleanup of ${cleanupTag} failed`, err),
       );
     }
@@ -254,11 +290,28 @@ async function endFailedBuild(run: ActiveRun, build: FailedBuild, model: Dockerf
   return run.finish({ state: "failed", checks });
 }
 
-function grade(run: ActiveRun, ctx: Omit<Parameters<PipelineDeps["checks"]>[0], "linkBase">): Promise<CheckResult[]> {
-  const { deps, req } = run;
-  return run.phase("grading", run.timeouts.checks, () =>
-    deps.checks({ ...ctx, linkBase: `/lessons/${req.exercise.lessonSlug}` }, req.exercise.checks),
-  );
+type BuildFacts = Pick<GradingContext, "imageRef" | "report" | "build" | "model">;
+
+function grade(run: ActiveRun, ctx: BuildFacts): Promise<CheckResult[]> {
+  const { deps, req, timeouts, output } = run;
+  // Variant builds hold themselves to `timeouts.variants`, so a slow one ends as a check result
+  // well before this bound would end the run as engine_unavailable.
+  const ms = timeouts.checks + (usesVariantBuilds(req.exercise.checks) ? timeouts.variants : 0);
+  const note = (text: string) => output.note(sanitizeTerminalText(text));
+  return run.phase("grading", ms, (signal) => {
+    run.variants = createVariantBuilder({
+      deps,
+      exercise: req.exercise,
+      dockerfile: req.dockerfile,
+      signal,
+      budgetMs: timeouts.variants,
+      note,
+      newTag: runImageTag,
+      ...(deps.baselines && { memo: deps.baselines }),
+    });
+    const linkBase = `/lessons/${req.exercise.lessonSlug}`;
+    return deps.checks({ ...ctx, linkBase, exercise: req.exercise, variants: run.variants, note }, req.exercise.checks);
+  });
 }
 
 /** How a run ends when a phase threw: the engine went quiet or away, or the runner broke. */
