@@ -9,6 +9,7 @@ import { lstat, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import matter from "gray-matter";
 import type { z } from "zod";
+import { checkRefProblems } from "./check-refs";
 import { inspectLessonMdx } from "./mdx";
 import {
   ContentError,
@@ -116,6 +117,8 @@ async function loadExerciseDir(
   const solution = await readRequired(path.join(dir, "solution.Dockerfile"));
   if (!solution.trim()) fail(path.join(dir, "solution.Dockerfile"), "the solution is empty");
   const contextFiles = await listContext(path.join(dir, "context"));
+  const refProblems = checkRefProblems(parsed.data.checks, { contextFiles, solution });
+  if (refProblems.length > 0) fail(manifestFile, refProblems.join("; "));
   return {
     ...parsed.data,
     id: `${lessonSlug}/${name}`,

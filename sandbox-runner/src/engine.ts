@@ -28,8 +28,11 @@ export async function pingEngine(docker: Docker, timeoutMs = 3_000): Promise<boo
 
 /** Socket-level failures that mean "no engine there", as opposed to an engine saying no. */
 export function isEngineDown(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === "ECONNREFUSED" || code === "ENOENT" || code === "EACCES" || code === "ECONNRESET" || code === "EPIPE";
+  const { code, syscall } = (err ?? {}) as { code?: unknown; syscall?: unknown };
+  if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EPIPE") return true;
+  // ENOENT and EACCES mean "no socket there" only when connecting: the same codes from a file
+  // read (a context file that vanished mid-edit) are not the engine's fault.
+  return (code === "ENOENT" || code === "EACCES") && syscall === "connect";
 }
 
 export const ENGINE_DOWN_MESSAGE =
