@@ -1,0 +1,3 @@
+module example.com/statuskit
+
+go 1.19
