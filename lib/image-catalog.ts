@@ -9,7 +9,10 @@
 export type CatalogImage = {
   /** The exact reference learners write, e.g. `stagecraft/golang:1.19`. */
   ref: string;
-  /** The upstream image this one replaces in the lessons, e.g. `golang:1.19-bookworm`. */
+  /**
+   * The upstream image this one replaces in the lessons, e.g. `golang:1.19-bookworm` or
+   * `gcr.io/distroless/static-debian12:nonroot`.
+   */
   standsInFor: string;
   /** base: a general OS layer; runtime: a small final stage; toolchain: a builder stage. */
   role: "base" | "runtime" | "toolchain";
@@ -42,7 +45,57 @@ export const IMAGE_CATALOG: readonly CatalogImage[] = [
     ref: "stagecraft/gcc:12",
     standsInFor: "gcc:12",
     role: "toolchain",
-    contains: "Debian bookworm with the GCC 12 C compiler, the C library headers and make.",
+    contains:
+      "Debian bookworm with the GCC 12 C compiler, the glibc headers, make and musl-gcc, to build the same program against glibc or musl.",
+  },
+  {
+    ref: "stagecraft/node:18",
+    standsInFor: "node:18-bookworm",
+    role: "toolchain",
+    contains:
+      "Debian bookworm with Node.js 18, npm 10, a user node (uid 1000), g++, make and python3 for native addons, and an offline npm cache holding every package in the course's lockfiles, so npm ci needs no network.",
+  },
+  {
+    ref: "stagecraft/node:18-slim",
+    standsInFor: "node:18-bookworm-slim",
+    role: "runtime",
+    contains:
+      "Debian bookworm with Node.js 18, npm 10, a user node (uid 1000) and the same offline npm cache as stagecraft/node:18, without compilers.",
+  },
+  {
+    ref: "stagecraft/python:3.11",
+    standsInFor: "python:3.11-bookworm",
+    role: "toolchain",
+    contains:
+      "Debian bookworm with Python 3.11 at /usr/bin/python3.11, pip, venv, gcc and the Python headers, and an offline wheelhouse (pip, setuptools, wheel) that pip is set to install from.",
+  },
+  {
+    ref: "stagecraft/python:3.11-slim",
+    standsInFor: "python:3.11-slim-bookworm",
+    role: "runtime",
+    contains:
+      "Debian bookworm with Python 3.11 at the same /usr/bin/python3.11 path, pip, venv and the same offline wheelhouse, without a compiler, so a venv built in stagecraft/python:3.11 runs here.",
+  },
+  {
+    ref: "stagecraft/rust:1.63",
+    standsInFor: "rust:1.63-bookworm",
+    role: "toolchain",
+    contains:
+      "Debian bookworm with rustc 1.63, cargo and gcc, where crates.io is replaced by Debian's packaged crate sources (serde, serde_derive, serde_json and their dependencies), so cargo builds offline.",
+  },
+  {
+    ref: "stagecraft/distroless-static:nonroot",
+    standsInFor: "gcr.io/distroless/static-debian12:nonroot",
+    role: "runtime",
+    contains:
+      "No shell, no package manager and no C library: only CA certificates, /etc/passwd with root and nonroot (uid 65532), /home/nonroot and /tmp, running as nonroot, for statically linked programs.",
+  },
+  {
+    ref: "stagecraft/distroless-cc:nonroot",
+    standsInFor: "gcr.io/distroless/cc-debian12:nonroot",
+    role: "runtime",
+    contains:
+      "Everything in stagecraft/distroless-static:nonroot plus glibc, libgcc_s, libstdc++ and OpenSSL 3 from Debian 12, for dynamically linked programs, and still no shell.",
   },
 ];
 

@@ -6,7 +6,9 @@
  *
  * Environment: DOCKER_SOCKET (default /var/run/docker.sock), STAGECRAFT_PULL_BASE (1: pull
  * debian:bookworm-slim first, 0: never, unset: try once and fall back to debootstrap),
- * STAGECRAFT_DEBIAN_MIRROR (default http://deb.debian.org/debian), TMPDIR (debootstrap's work dir).
+ * STAGECRAFT_DEBIAN_MIRROR (default http://deb.debian.org/debian), TMPDIR (debootstrap's work dir),
+ * STAGECRAFT_BUILD_CA_FILE (CA bundle for the builds that download from the npm registry; default:
+ * NODE_EXTRA_CA_CERTS, SSL_CERT_FILE or the system bundle, whichever is found first).
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -14,6 +16,7 @@ import { EnvSchema } from "../lib/env-schema";
 import { IMAGE_CATALOG, findCatalogImage } from "../lib/image-catalog";
 import { formatBytes } from "../lib/report";
 import { createDocker, type Docker } from "../sandbox-runner/src/engine";
+import { readBuildCaBundle, SYSTEM_CA_BUNDLE } from "../sandbox-runner/images/build-ca";
 import { prepareImages, type ImageOutcome, type PrepareEvent } from "../sandbox-runner/images/prepare";
 import { PullBaseSetting } from "../sandbox-runner/images/pull-base";
 
@@ -29,6 +32,10 @@ Images whose recipe is unchanged are skipped.
 const ScriptEnv = EnvSchema.pick({ DOCKER_SOCKET: true }).extend({
   STAGECRAFT_PULL_BASE: PullBaseSetting,
   STAGECRAFT_DEBIAN_MIRROR: z.url().optional(),
+  STAGECRAFT_BUILD_CA_FILE: z.string().min(1).optional(),
+  // Read only to find the CA bundle this host already trusts (a TLS-inspecting proxy's, say).
+  NODE_EXTRA_CA_CERTS: z.string().optional(),
+  SSL_CERT_FILE: z.string().optional(),
 });
 
 class UsageError extends Error {}
@@ -181,6 +188,11 @@ async function main(): Promise<number> {
     force: cli.force,
     pullBase: env.STAGECRAFT_PULL_BASE,
     mirror: env.STAGECRAFT_DEBIAN_MIRROR,
+    buildCaBundle: () =>
+      readBuildCaBundle({
+        required: env.STAGECRAFT_BUILD_CA_FILE,
+        candidates: [env.NODE_EXTRA_CA_CERTS, env.SSL_CERT_FILE, SYSTEM_CA_BUNDLE],
+      }),
     onEvent: printer.event,
     signal: abort.signal,
   }).finally(printer.stop);

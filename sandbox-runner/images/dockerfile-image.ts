@@ -36,16 +36,19 @@ export async function buildDockerfileImage(opts: {
   recipe: Recipe;
   /** Defaults to `Dockerfile`; the base uses `Dockerfile.pull` when retagging an upstream pull. */
   dockerfile?: string;
+  /** Files added to the context but not to the recipe hash (the build CA bundle). @default [] */
+  extraFiles?: RecipeFile[];
   labels: Record<string, string>;
   noCache: boolean;
   report: StepReporter;
   signal?: AbortSignal;
 }): Promise<void> {
   const { report } = opts;
-  const context = await tarOf(await readRecipeFiles(opts.recipe));
+  const context = await tarOf([...(await readRecipeFiles(opts.recipe)), ...(opts.extraFiles ?? [])]);
   const stream = await opts.docker.buildImage(Readable.from([context]), {
     t: opts.recipe.ref,
     dockerfile: opts.dockerfile ?? "Dockerfile",
+    ...(opts.recipe.target === undefined ? {} : { target: opts.recipe.target }),
     labels: opts.labels,
     version: "1",
     rm: true,

@@ -5,6 +5,7 @@
  */
 import type Docker from "dockerode";
 import { findCatalogImage } from "../../lib/image-catalog";
+import { readBuildCaBundle, SYSTEM_CA_BUNDLE } from "./build-ca";
 import { buildDockerfileImage } from "./dockerfile-image";
 import { tryPullBase, type PullBaseSetting } from "./pull-base";
 import { LABELS, orderRecipes, RECIPES, recipeHashes, type Recipe } from "./recipes";
@@ -43,6 +44,11 @@ export type PrepareOptions = {
   pullBase?: PullBaseSetting;
   /** @default http://deb.debian.org/debian */
   mirror?: string;
+  /**
+   * The CA bundle for recipes that download over HTTPS, read only when one is built.
+   * @default the host's /etc/ssl/certs/ca-certificates.crt, or none
+   */
+  buildCaBundle?: () => Promise<Buffer>;
   onEvent?: (event: PrepareEvent) => void;
   signal?: AbortSignal;
 };
@@ -153,7 +159,9 @@ async function buildOne(
   });
   const common = { docker: o.docker, recipe: o.recipe, report: o.report, signal: o.signal };
   if (o.recipe.kind === "dockerfile") {
-    await buildDockerfileImage({ ...common, labels: labels("dockerfile"), noCache: o.noCache });
+    const readCa = o.buildCaBundle ?? (() => readBuildCaBundle({ candidates: [SYSTEM_CA_BUNDLE] }));
+    const extraFiles = o.recipe.fetchesOverHttps ? [{ name: "build-ca.pem", data: await readCa(), mode: 0o644 }] : [];
+    await buildDockerfileImage({ ...common, extraFiles, labels: labels("dockerfile"), noCache: o.noCache });
     return "dockerfile";
   }
   if ((o.pullBase ?? "auto") !== "0" && (await tryPullBase(o.docker, o.report, o.signal))) {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { IMAGE_CATALOG } from "../../lib/image-catalog";
-import { orderRecipes, readRecipeFiles, recipeDir, recipeHashes, RECIPES, type Recipe } from "./recipes";
+import { orderRecipes, readRecipeFiles, recipeDir, recipeHashes, RECIPES, RECIPES_DIR, type Recipe, type RecipeFile } from "./recipes";
 
 const tmpDirs: string[] = [];
 afterEach(async () => {
@@ -14,12 +14,25 @@ afterEach(async () => {
 async function copiedRecipes(): Promise<Recipe[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "stagecraft-recipes-test-"));
   tmpDirs.push(dir);
-  return Promise.all(
-    RECIPES.map(async (r) => {
-      await cp(recipeDir(r), path.join(dir, r.dir), { recursive: true });
-      return { ...r, dir: path.join(dir, r.dir) };
-    }),
-  );
+  // One copy per folder: the distroless pair shares one.
+  for (const folder of new Set(RECIPES.map((r) => r.dir))) {
+    await cp(path.resolve(RECIPES_DIR, folder), path.join(dir, folder), { recursive: true });
+  }
+  return RECIPES.map((r) => ({ ...r, dir: path.join(dir, r.dir) }));
+}
+
+type Stage = { base: string; name: string | null; body: string };
+
+/** The Dockerfile's stages: what each starts FROM, its name, and its text. */
+function dockerfileStages(files: RecipeFile[]): Stage[] {
+  const dockerfile = files.find((f) => f.name === "Dockerfile")?.data.toString("utf8") ?? "";
+  return dockerfile
+    .split(/^(?=FROM\s)/im)
+    .filter((part) => /^FROM\s/i.test(part))
+    .map((part) => {
+      const m = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(part)!;
+      return { base: m[1]!, name: m[2] ?? null, body: part };
+    });
 }
 
 describe("image recipes", () => {
@@ -27,28 +40,64 @@ describe("image recipes", () => {
     expect(RECIPES.map((r) => r.ref).sort()).toEqual(IMAGE_CATALOG.map((i) => i.ref).sort());
   });
 
-  it("starts every Dockerfile from its declared parent or from scratch, never from an upstream image", async () => {
+  it("starts every Dockerfile from its declared parent, scratch or an earlier stage, never from an upstream image", async () => {
     for (const recipe of RECIPES) {
       const files = await readRecipeFiles(recipe);
       if (recipe.kind === "rootfs") {
         expect(files.map((f) => f.name)).toContain("rootfs.sh");
         continue;
       }
-      const dockerfile = files.find((f) => f.name === "Dockerfile")?.data.toString("utf8") ?? "";
-      const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gim)].map((m) => m[1]);
-      expect(bases[0]).toBe(recipe.parent);
-      for (const base of bases) expect(base === "scratch" || base === recipe.parent).toBe(true);
+      const stages = dockerfileStages(files);
+      expect(stages[0]?.base, recipe.ref).toBe(recipe.parent);
+      stages.forEach((stage, i) => {
+        const earlier = stages.slice(0, i).map((s) => s.name);
+        expect(stage.base === "scratch" || stage.base === recipe.parent || earlier.includes(stage.base), `${recipe.ref}: FROM ${stage.base}`).toBe(true);
+      });
+      if (recipe.target !== undefined) expect(stages.map((s) => s.name), recipe.ref).toContain(recipe.target);
     }
+  });
+
+  it("keeps the build CA bundle out of every image: only earlier stages of an HTTPS recipe read it", async () => {
+    for (const recipe of RECIPES.filter((r) => r.kind === "dockerfile")) {
+      const stages = dockerfileStages(await readRecipeFiles(recipe));
+      const mentions = stages.filter((s) => s.body.includes("build-ca.pem"));
+      if (!recipe.fetchesOverHttps) expect(mentions, recipe.ref).toEqual([]);
+      const final = recipe.target === undefined ? stages.at(-1) : stages.find((s) => s.name === recipe.target);
+      expect(final?.body, recipe.ref).not.toContain("build-ca.pem");
+    }
+    expect(RECIPES.filter((r) => r.fetchesOverHttps).map((r) => r.ref)).toEqual(["stagecraft/node:18-slim"]);
   });
 
   it("orders parents before children, and --only brings the parents along", () => {
     const order = orderRecipes(RECIPES).map((r) => r.ref);
     expect(order[0]).toBe("stagecraft/debian:bookworm-slim");
+    for (const recipe of RECIPES) {
+      if (recipe.parent !== null) expect(order.indexOf(recipe.parent), recipe.ref).toBeLessThan(order.indexOf(recipe.ref));
+    }
     expect(orderRecipes(RECIPES, "stagecraft/gcc:12").map((r) => r.ref)).toEqual([
       "stagecraft/debian:bookworm-slim",
       "stagecraft/gcc:12",
     ]);
-    expect(() => orderRecipes(RECIPES, "stagecraft/node:18")).toThrow(/No recipe for stagecraft\/node:18/);
+    expect(orderRecipes(RECIPES, "stagecraft/node:18").map((r) => r.ref)).toEqual([
+      "stagecraft/debian:bookworm-slim",
+      "stagecraft/node:18-slim",
+      "stagecraft/node:18",
+    ]);
+    expect(() => orderRecipes(RECIPES, "stagecraft/alpine:3.19")).toThrow(/No recipe for stagecraft\/alpine:3\.19/);
+  });
+
+  it("reads recipe folders recursively and takes the course's lockfiles into the Node recipe", async () => {
+    const slim = RECIPES.find((r) => r.ref === "stagecraft/node:18-slim")!;
+    const names = (await readRecipeFiles(slim)).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["Dockerfile", "selftest/package-lock.json", "lockfiles/index.txt"]));
+    expect(names).toEqual([...names].sort());
+    const full = RECIPES.find((r) => r.ref === "stagecraft/node:18")!;
+    expect((await readRecipeFiles(full)).map((f) => f.name)).toEqual(["Dockerfile"]);
+  });
+
+  it("gives the two images of one folder different hashes (their targets differ)", async () => {
+    const hashes = await recipeHashes(RECIPES);
+    expect(hashes.get("stagecraft/distroless-static:nonroot")).not.toBe(hashes.get("stagecraft/distroless-cc:nonroot"));
   });
 
   it("gives the same hash for the same recipes", async () => {
