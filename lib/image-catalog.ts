@@ -18,6 +18,12 @@ export type CatalogImage = {
   role: "base" | "runtime" | "toolchain";
   /** One plain sentence about what is inside, shown to learners. */
   contains: string;
+  /**
+   * The user the image runs as, when it sets one (its `Config.User`, e.g. `65532:65532` for the
+   * distroless-style `:nonroot` images). Absent: root. Lint uses it: a final stage on such a base
+   * is not root even without its own USER.
+   */
+  user?: string;
 };
 
 export const IMAGE_CATALOG: readonly CatalogImage[] = [
@@ -87,6 +93,7 @@ export const IMAGE_CATALOG: readonly CatalogImage[] = [
     ref: "stagecraft/distroless-static:nonroot",
     standsInFor: "gcr.io/distroless/static-debian12:nonroot",
     role: "runtime",
+    user: "65532:65532",
     contains:
       "No shell, no package manager and no C library: only CA certificates, /etc/passwd with root and nonroot (uid 65532), /home/nonroot and /tmp, running as nonroot, for statically linked programs.",
   },
@@ -94,6 +101,7 @@ export const IMAGE_CATALOG: readonly CatalogImage[] = [
     ref: "stagecraft/distroless-cc:nonroot",
     standsInFor: "gcr.io/distroless/cc-debian12:nonroot",
     role: "runtime",
+    user: "65532:65532",
     contains:
       "Everything in stagecraft/distroless-static:nonroot plus glibc, libgcc_s, libstdc++ and OpenSSL 3 from Debian 12, for dynamically linked programs, and still no shell.",
   },

@@ -6,7 +6,7 @@ export const LESSON_LINKS = {
   /** Stages, `FROM … AS name`, how stage names resolve. */
   stages: "/lessons/anatomy#stages",
   /** `COPY --from`: from a named, numbered or external image. */
-  copyFrom: "/lessons/anatomy#copy-from",
+  copyFrom: "/lessons/copy-from#from-a-named-stage",
   /** Running the final stage as a non-root user. */
   finalStageUser: "/lessons/anatomy#final-stage-user",
   /** Exec-form `CMD`/`ENTRYPOINT`. */
@@ -14,7 +14,7 @@ export const LESSON_LINKS = {
   /** BuildKit builds only the stages the target needs. */
   unusedStages: "/lessons/anatomy#unused-stages",
   /** Builder order (manifests, install, sources, build) and why it keeps the dependency layer cached. */
-  cacheOrder: "/lessons/anatomy#the-builder-and-the-runtime",
+  cacheOrder: "/lessons/cache-performance#dependencies-first",
   /** How the runtime stage says it is alive: HEALTHCHECK, in exec form when the image has no shell. */
   runtimeStage: "/lessons/security#health-checks-without-a-shell",
   /** The final image is its base, what was copied into it and its configuration; the rest is left behind. */
@@ -23,8 +23,10 @@ export const LESSON_LINKS = {
   buildSecrets: "/lessons/security#keep-secrets-out-of-the-image",
   /** Everything a one-stage image carries: toolchain, sources, dependencies, leftovers. */
   oneStage: "/lessons/monolithic-image#what-a-one-stage-image-holds",
-  /** Choosing and pinning base images; the images this sandbox offers. */
+  /** The images this sandbox offers, with their sizes. */
   baseImages: "/lessons/monolithic-image#base-images",
+  /** Pinning a base image to a tag instead of `latest` or none. */
+  pinnedTags: "/lessons/security#pin-the-base-image",
   /** What the sandbox refuses before building (directives, remote sources, RUN flags…). */
   sandboxRules: "/lessons/monolithic-image#sandbox-rules",
   /** Dockerfile syntax basics (parse errors). */

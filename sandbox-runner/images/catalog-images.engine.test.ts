@@ -16,6 +16,7 @@ import { runBuild, type BuildOutcome } from "../src/build-backend";
 import { makeBuildContext } from "../src/build-context";
 import { cleanupImage } from "../src/cleanup";
 import { createDocker } from "../src/engine";
+import { IMAGE_CATALOG } from "../../lib/image-catalog";
 import { collectNpmLockfiles, REPO_ROOT } from "./npm-lockfiles";
 import { LABELS, recipeHashes, RECIPES, RECIPES_DIR } from "./recipes";
 
@@ -114,6 +115,15 @@ async function hasPath(image: string, file: string): Promise<boolean> {
 
 const sizeOf = async (ref: string) => (await docker.getImage(ref).inspect()).Size;
 const MiB = 1024 * 1024;
+
+describe("the catalog's promises about every image", () => {
+  it("each image runs as the user the catalog says (lint trusts it: a :nonroot final stage is not root)", async () => {
+    for (const entry of IMAGE_CATALOG) {
+      const info = await docker.getImage(entry.ref).inspect();
+      expect(info.Config.User ?? "", entry.ref).toBe(entry.user ?? "");
+    }
+  });
+});
 
 describe("stagecraft/node:18-slim and stagecraft/node:18", () => {
   const selftest = path.join(RECIPES_DIR, "node-18-slim/selftest");

@@ -136,7 +136,7 @@ describe("admitDockerfile refuses", () => {
     ["a variable", "COPY --from=$STAGE /a /b", /does not expand variables/],
   ])("COPY --from %s", (_what, copy, message) => {
     const text = df("FROM stagecraft/golang:1.19 AS builder", "FROM stagecraft/busybox:1.35 AS app", copy, "FROM stagecraft/busybox:1.35 AS later");
-    expect(only(text, "copy-from-not-allowed")).toEqual([{ rule: "copy-from-not-allowed", line: 3, message: expect.stringMatching(message), link: "/lessons/anatomy#copy-from" }]);
+    expect(only(text, "copy-from-not-allowed")).toEqual([{ rule: "copy-from-not-allowed", line: 3, message: expect.stringMatching(message), link: "/lessons/copy-from#from-a-named-stage" }]);
   });
 
   it.each([

@@ -17,7 +17,7 @@ export function tagOf(ref: string): { tag: string | null; digest: string | null 
 export const baseImageTag: Rule = {
   id: "base-image-tag",
   severity: "warning",
-  link: LESSON_LINKS.baseImages,
+  link: LESSON_LINKS.pinnedTags,
   check(ctx) {
     return ctx.analysis.stages.flatMap((stage) => {
       const base = classifyBase(ctx, stage);

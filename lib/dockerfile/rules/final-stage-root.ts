@@ -1,8 +1,10 @@
 /**
  * The final stage should not run as root. USER is inherited through `FROM <earlier stage>`, so
- * the chain of stages is followed; catalog base images run as root.
+ * the chain of stages is followed down to its image; catalog images run as root unless the catalog
+ * says otherwise (the distroless-style `:nonroot` images run as 65532).
  */
 import type { Instruction } from "dockerfile-ast";
+import { findCatalogImage } from "../../image-catalog";
 import { finalStage, type StageAnalysis } from "../analysis";
 import { LESSON_LINKS } from "../links";
 import type { Rule } from "./types";
@@ -17,7 +19,8 @@ export const finalStageRoot: Rule = {
   id: "final-stage-root",
   severity: "warning",
   link: LESSON_LINKS.finalStageUser,
-  check({ analysis }) {
+  check(ctx) {
+    const { analysis } = ctx;
     const final = finalStage(analysis);
     if (!final) return [];
     // Walk FROM <stage> links back until a stage sets USER (or a real image starts the chain).
@@ -36,7 +39,12 @@ export const finalStageRoot: Rule = {
           },
         ];
       }
-      stage = stage.baseStage === null ? undefined : analysis.stages[stage.baseStage];
+      if (stage.baseStage === null) {
+        const imageUser = stage.resolvedBase === null ? undefined : findCatalogImage(stage.resolvedBase)?.user;
+        if (imageUser !== undefined && !isRoot(imageUser)) return [];
+        break;
+      }
+      stage = analysis.stages[stage.baseStage];
     }
     return [
       {

@@ -13,6 +13,12 @@ describe("final-stage-root", () => {
     expect(d?.message).toMatch(/runs as root/);
   });
 
+  it("trusts a catalog base that runs as non-root (distroless-style :nonroot), unless USER switches back", () => {
+    expect(findings("final-stage-root", df("FROM stagecraft/golang:1.19 AS build", "FROM stagecraft/distroless-static:nonroot", 'CMD ["/app"]'))).toEqual([]);
+    expect(findings("final-stage-root", df("FROM stagecraft/distroless-cc:nonroot AS base", "FROM base", 'CMD ["/app"]'))).toEqual([]);
+    expect(findings("final-stage-root", df("FROM stagecraft/distroless-cc:nonroot", "USER root"))).toMatchObject([{ startLine: 2 }]);
+  });
+
   it.each(["root", "0", "root:root", "0:0"])("warns at `USER %s`", (user) => {
     const [d] = findings("final-stage-root", df("FROM stagecraft/busybox:1.35", "USER 65532", `USER ${user}`));
     expect(d).toMatchObject({ startLine: 3, severity: "warning" });
@@ -31,7 +37,7 @@ describe("final-stage-root", () => {
 describe("copy-from-unknown-stage", () => {
   it("flags a --from that names no stage and no catalog image, on the flag's value", () => {
     const [d] = findings("copy-from-unknown-stage", df("FROM stagecraft/golang:1.19 AS builder", "FROM stagecraft/busybox:1.35", "COPY --from=bulder /a /b"));
-    expect(d).toMatchObject({ severity: "error", startLine: 3, startColumn: 13, endColumn: 19, link: "/lessons/anatomy#copy-from" });
+    expect(d).toMatchObject({ severity: "error", startLine: 3, startColumn: 13, endColumn: 19, link: "/lessons/copy-from#from-a-named-stage" });
     expect(d?.message).toMatch(/No stage is named `bulder`.*pull.*`builder`/);
   });
 
@@ -84,7 +90,7 @@ describe("base-image-tag", () => {
     ["localhost:5000/golang", "has no tag"],
   ])("warns about FROM %s", (image, why) => {
     const [d] = findings("base-image-tag", df(`FROM ${image}`));
-    expect(d).toMatchObject({ severity: "warning", startLine: 1, startColumn: 6, link: "/lessons/monolithic-image#base-images" });
+    expect(d).toMatchObject({ severity: "warning", startLine: 1, startColumn: 6, link: "/lessons/security#pin-the-base-image" });
     expect(d?.message).toContain(why);
   });
 
@@ -184,7 +190,7 @@ describe("cache-order", () => {
   it("warns on a broad COPY before the dependency install of the same stage, on the COPY line", () => {
     const text = df("FROM stagecraft/debian:bookworm-slim AS build", "WORKDIR /app", "COPY . .", "RUN npm ci && npm run build", "FROM stagecraft/busybox:1.35", "COPY --from=build /app/dist /app", "USER 1");
     const [d] = findings("cache-order", text);
-    expect(d).toMatchObject({ severity: "warning", startLine: 3, startColumn: 1, endLine: 3, endColumn: 9, link: "/lessons/anatomy#the-builder-and-the-runtime" });
+    expect(d).toMatchObject({ severity: "warning", startLine: 3, startColumn: 1, endLine: 3, endColumn: 9, link: "/lessons/cache-performance#dependencies-first" });
     expect(d?.message).toMatch(/`npm ci` below \(line 4\).*Copy `package.json` and its lock file first, install, then copy the rest/);
   });
 
