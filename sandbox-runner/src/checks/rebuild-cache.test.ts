@@ -97,6 +97,20 @@ describe("judgeRebuild", () => {
     expect(outcome.detail?.type).toBe("timelines");
   });
 
+  it("blames the COPY of the edited file, not an earlier step that re-ran because the cache trimmed it", () => {
+    const rebuild = build(
+      [
+        ["[deps 1/4] FROM docker.io/stagecraft/node:18", "finished", 0],
+        ["[deps 2/4] WORKDIR /app", "finished", 12],
+        ["[deps 3/4] COPY . .", "finished", 30],
+        ["[deps 4/4] RUN npm ci", "finished", 7600],
+      ],
+      8100,
+    );
+    const outcome = judgeRebuild({ ...spec, rebuiltSteps: [] }, first, rebuild, twoStages);
+    expect(outcome.message).toContain("an earlier step, `COPY . .`, copies src/index.js");
+  });
+
   it("fails, saying so, when no step runs the dependency install at all", () => {
     const rebuild = build(
       [

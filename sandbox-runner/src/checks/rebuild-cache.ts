@@ -106,16 +106,24 @@ export function explainRerun(step: InstructionStep, steps: readonly InstructionS
   if (parent && steps.some((s) => s.stage === parent && !wasCached(s))) {
     return `its stage starts FROM ${codeOf(parent)}, which was rebuilt after the edit, so every step of it ran again`;
   }
-  const earlier = steps.filter((s) => s.stage === step.stage && s.index > 1 && s.index < step.index && !wasCached(s));
-  const cause = earlier.sort((a, b) => a.index - b.index)[0];
+  const earlier = steps
+    .filter((s) => s.stage === step.stage && s.index > 1 && s.index < step.index && !wasCached(s))
+    .sort((a, b) => a.index - b.index);
+  // A COPY/ADD from the context is what an edit invalidates; an earlier step that merely ran
+  // (e.g. a WORKDIR whose cache record the LRU trimmed between builds) is not the cause.
+  const cause = earlier.find((s) => copiesFromContext(s.instruction)) ?? earlier[0];
   if (!cause) return `something it depends on changed with ${edit}`;
-  if (/^(COPY|ADD)\b/i.test(cause.instruction) && !/--from[=\s]/i.test(cause.instruction)) {
+  if (copiesFromContext(cause.instruction)) {
     return (
       `an earlier step, ${codeOf(cause.instruction)}, copies ${edit}, so its layer changed and BuildKit ran every later ` +
       "step of that stage again. Copy only what that step needs before it, and the rest after it"
     );
   }
   return `an earlier step, ${codeOf(cause.instruction)}, ran again, and BuildKit runs every later step of a stage again after a changed one`;
+}
+
+function copiesFromContext(instruction: string): boolean {
+  return /^(COPY|ADD)\b/i.test(instruction) && !/--from[=\s]/i.test(instruction);
 }
 
 /** The stage a BuildKit stage label's FROM names, when that is another stage of the file. */
