@@ -31,9 +31,12 @@ export const SANDBOX_LIMITS = {
     maxImageBytes: 2 * GiB,
     /**
      * Build cache kept after each run (least recently used goes first). Large enough for the
-     * course's toolchain steps to stay cached between runs, small enough to bound disk use.
+     * whole course's dependency steps (node_modules, venvs, Rust targets: ~4 GiB when every
+     * exercise's starter and solution has run) to stay cached between runs, so rebuild-cache
+     * grades what the learner's Dockerfile does, not what the LRU trimmed; bounded so disk use is.
+     * At 2 GiB, lessons:verify saw steps re-run between two identical builds.
      */
-    cacheKeepBytes: 2 * GiB,
+    cacheKeepBytes: 6 * GiB,
     /** Refuse new builds when the engine's data disk has less than this free. */
     minFreeDiskBytes: 5 * GiB,
   },
