@@ -126,59 +126,32 @@ export async function runContainer(
   image: string,
   opts: { cmd?: string[]; timeoutMs: number },
 ): Promise<ContainerRunResult> {
-  let container: Docker.Container;
-  try {
-    container = await createSandboxContainer(docker, image, { cmd: opts.cmd, purpose: "run" });
-  } catch (err) {
-    // 400 on create is the image's doing, e.g. "No command specified" for an image without CMD.
-    if (statusOf(err) !== 400) throw err;
-    return notStarted(engineMessage(err));
-  }
-  let stream: NodeJS.ReadWriteStream | undefined;
-  try {
-    // Attach before start so not a byte of early output is lost.
-    stream = await container.attach({ stream: true, stdout: true, stderr: true });
-    const capture = createOutputCapture(SANDBOX_LIMITS.container.outputCapBytes);
-    const streamDone = new Promise<void>((resolve) => {
-      stream?.on("end", resolve).on("close", resolve).on("error", () => resolve());
-    });
-    docker.modem.demuxStream(stream, capture.stdout, capture.stderr);
-
-    try {
-      await container.start();
-    } catch (err) {
-      if (!isStartFailure(err)) throw err;
-      return notStarted(engineMessage(err));
-    }
-
-    // SIGKILL at the deadline: a hanging program gets no grace period. The kill fails (409) when
-    // the program exited on its own just before it, and then the run did not time out.
-    let killed: Promise<boolean> | undefined;
-    const timer = setTimeout(() => {
-      killed = container.kill().then(() => true, () => false);
-    }, opts.timeoutMs);
-    try {
-      await container.wait();
-    } finally {
-      clearTimeout(timer);
-    }
-    const timedOut = (await killed) ?? false;
-    // The attach stream closes right after exit; do not hang on it if the engine is slow to.
-    await Promise.race([streamDone, delay(2_000)]);
-
-    const state = (await container.inspect()).State;
-    const output = capture.result();
-    return {
-      exitCode: timedOut ? null : state.ExitCode,
-      stdout: output.stdout,
-      stderr: output.stderr,
-      oomKilled: state.OOMKilled,
-      timedOut,
-    };
-  } finally {
-    (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
-    await removeContainer(container);
-  }
+  return withService(
+    docker,
+    image,
+    { ...(opts.cmd && { cmd: opts.cmd }) },
+    async (service) => {
+      // SIGKILL at the deadline: a hanging program gets no grace period. The kill fails (409) when
+      // the program exited on its own just before it, and then the run did not time out.
+      let killed: Promise<boolean> | undefined;
+      const timer = setTimeout(() => {
+        killed = service.container.kill().then(
+          () => true,
+          () => false,
+        );
+      }, opts.timeoutMs);
+      let exit: ServiceExit;
+      try {
+        exit = await service.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+      const timedOut = (await killed) ?? false;
+      const output = service.output();
+      return { exitCode: timedOut ? null : exit.exitCode, ...output, oomKilled: exit.oomKilled, timedOut };
+    },
+    notStarted,
+  );
 }
 
 /** How a service ended by itself. */
@@ -220,12 +193,14 @@ export async function withService<T>(
   try {
     container = await createSandboxContainer(docker, image, { ...opts, purpose: "run" });
   } catch (err) {
+    // 400 on create is the image's doing, e.g. "No command specified" for an image without CMD.
     if (statusOf(err) !== 400) throw err;
     return notStarted(engineMessage(err));
   }
   let stream: NodeJS.ReadWriteStream | undefined;
   let removing = false;
   try {
+    // Attach before start so not a byte of early output is lost.
     stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const capture = createOutputCapture(SANDBOX_LIMITS.container.outputCapBytes);
     const streamDone = new Promise<void>((resolve) => {
