@@ -8,8 +8,7 @@ import type { DockerfileModel } from "../../../lib/dockerfile/index";
 import type { BuildStep } from "../../../lib/protocol";
 import { codeOf, formatDuration, instructionSteps, stepsMatching, timingsOf, wasCached, type InstructionStep } from "./build-steps";
 import type { CheckFn, CheckOutcome } from "./types";
-import { fail, pass } from "./types";
-import { requireVariants } from "./variant-context";
+import { fail, pass, requireVariants } from "./types";
 
 export const rebuildCache: CheckFn<"rebuild-cache"> = async (ctx, spec) => {
   const rebuilt = await requireVariants(ctx).build({

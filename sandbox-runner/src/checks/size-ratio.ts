@@ -6,8 +6,7 @@
 import type { CheckDetail } from "../../../lib/checks";
 import { formatBytes } from "../../../lib/report";
 import type { CheckFn, CheckOutcome } from "./types";
-import { fail, pass, requireReport } from "./types";
-import { requireExercise, requireVariants } from "./variant-context";
+import { fail, pass, requireExercise, requireReport, requireVariants } from "./types";
 
 export const sizeRatio: CheckFn<"size-ratio"> = async (ctx, spec) => {
   const yours = requireReport(ctx).sizeBytes;

@@ -10,8 +10,7 @@ import { runContainer, type ContainerRunResult } from "../container-run";
 import { SANDBOX_LIMITS } from "../limits";
 import { quoteOutput } from "./output-text";
 import type { CheckContext, CheckFn, CheckOutcome, VariantBuild } from "./types";
-import { fail, pass } from "./types";
-import { requireVariants } from "./variant-context";
+import { fail, pass, requireVariants } from "./types";
 
 type TargetSpec = CheckSpecOf<"targets">["targets"][number];
 

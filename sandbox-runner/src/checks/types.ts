@@ -70,3 +70,14 @@ export function requireReport(ctx: CheckContext): ImageReport {
   if (!ctx.report) throw new Error("the image report could not be read");
   return ctx.report;
 }
+
+/** Extra builds: the pipeline always provides them; a narrow test that leaves them out gets `error`. */
+export function requireVariants(ctx: CheckContext): VariantBuilder {
+  if (!ctx.variants) throw new Error("this runner cannot make the extra builds this check needs");
+  return ctx.variants;
+}
+
+export function requireExercise(ctx: CheckContext): Exercise {
+  if (!ctx.exercise) throw new Error("the exercise being graded is unknown to this check");
+  return ctx.exercise;
+}
