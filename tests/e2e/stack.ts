@@ -74,18 +74,25 @@ export type Stack = {
   logs(): string;
 };
 
+/** The variables every test web app gets: its own database in `dir`, secret, course and port. */
+function webEnv(o: { mode: "production" | "development"; dir: string; lessonsDir: string; port: number }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: o.mode,
+    DATABASE_URL: `file:${path.join(o.dir, "app.db")}`,
+    STAGECRAFT_SECRET: `test-secret-${Math.random().toString(36).slice(2)}-0123456789`,
+    LESSONS_DIR: o.lessonsDir,
+    PORT: String(o.port),
+  };
+}
+
 export async function startStack(): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), "stagecraft-e2e-"));
   const [webPort, runnerPort] = [await freePort(), await freePort()];
   const webUrl = `http://127.0.0.1:${webPort}`;
   const runnerWsUrl = `ws://127.0.0.1:${runnerPort}`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    DATABASE_URL: `file:${path.join(dir, "e2e.db")}`,
-    STAGECRAFT_SECRET: `e2e-secret-${Math.random().toString(36).slice(2)}-0123456789`,
-    LESSONS_DIR: path.join(root, "lessons"),
-    PORT: String(webPort),
+    ...webEnv({ mode: "production", dir, lessonsDir: path.join(root, "lessons"), port: webPort }),
     RUNNER_HOST: "127.0.0.1",
     RUNNER_PORT: String(runnerPort),
     RUNNER_PUBLIC_URL: runnerWsUrl,
@@ -141,12 +148,7 @@ export async function startDevWeb(lessonsDir: string): Promise<{ webUrl: string;
   const port = await freePort();
   const webUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "development",
-    DATABASE_URL: `file:${path.join(dir, "dev.db")}`,
-    STAGECRAFT_SECRET: `dev-secret-${Math.random().toString(36).slice(2)}-0123456789`,
-    LESSONS_DIR: lessonsDir,
-    PORT: String(port),
+    ...webEnv({ mode: "development", dir, lessonsDir, port }),
     RUNNER_PUBLIC_URL: `ws://127.0.0.1:${await freePort()}`,
     APP_ORIGINS: webUrl,
     NEXT_TELEMETRY_DISABLED: "1",
