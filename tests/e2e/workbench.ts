@@ -5,6 +5,9 @@
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 
+/** Browser-context permissions the paste in `replaceText` needs. */
+export const CLIPBOARD_PERMISSIONS = ["clipboard-read", "clipboard-write"];
+
 export const editor = (page: Page) => page.getByRole("textbox", { name: /Dockerfile editor/ });
 
 /** The run status line (the first non-empty live region). */
@@ -14,14 +17,17 @@ export const status = (page: Page) => page.getByRole("status").filter({ hasText:
 export const draftKey = (exerciseId: string) => `sc-draft:${exerciseId}`;
 
 /**
- * Replaces the editor's text through the keyboard, as a learner pasting would, and waits until the
- * draft store mirrors it: proof the editor holds exactly this text.
+ * Replaces the editor's text by pasting it, as a learner would, and waits until the draft store
+ * mirrors it: proof the editor holds exactly this text. A paste, not typed text: Monaco
+ * auto-indents typed lines after a `\` continuation, and a learner pastes a whole Dockerfile.
+ * The page's context needs the clipboard permissions (`CLIPBOARD_PERMISSIONS`).
  */
 export async function replaceText(page: Page, text: string, exerciseId: string): Promise<void> {
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await editor(page).focus();
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("Delete");
-  await page.keyboard.insertText(text);
+  await page.keyboard.press("ControlOrMeta+V");
   await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), draftKey(exerciseId))).toBe(text);
 }
 
@@ -34,7 +40,7 @@ export async function runAndWait(page: Page, timeoutMs = 240_000): Promise<strin
   return status(page).innerText();
 }
 
-/** The check list's items as text, once results are shown. */
+/** The check list's own items as text (not the lists inside a check's detail, e.g. timelines). */
 export function checkTexts(page: Page): Promise<string[]> {
-  return page.getByRole("list", { name: "Checks" }).getByRole("listitem").allInnerTexts();
+  return page.getByRole("list", { name: "Checks" }).locator(":scope > li").allInnerTexts();
 }
