@@ -53,6 +53,10 @@ describe("the whole course in the browser", () => {
     const texts = await checkTexts(page);
     expect(texts.length).toBe(exercise.checks.length);
     for (const text of texts) expect(text, exercise.id).toMatch(/passed/);
+    if (lesson.exercises.length === 1) {
+      // The lesson header is server-rendered: it turns done through router.refresh(), no reload.
+      await expect.poll(() => page.getByText("Lesson done").count(), { timeout: 30_000 }).toBe(1);
+    }
 
     const next = course[i + 1];
     if (next) {
@@ -61,7 +65,12 @@ describe("the whole course in the browser", () => {
     }
   }, 360_000);
 
-  it("marks each walked exercise done on its lesson page after the walk", async () => {
+  it("marks each walked exercise done on its lesson page, and one-exercise lessons done on the index", async () => {
+    await page.goto(`${stack.webUrl}/`);
+    for (const lesson of course.filter((l) => l.exercises.length === 1)) {
+      const card = page.getByRole("link", { name: new RegExp(escape(lesson.title)) }).filter({ hasText: "Done" });
+      await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
+    }
     for (const lesson of course) {
       await page.goto(`${stack.webUrl}/lessons/${lesson.slug}`);
       const exercise = lesson.exercises[0]!;
