@@ -96,14 +96,22 @@ async function runAndRecord(
   const { store, log } = deps;
   const send = conn.send;
   await store.markRunning(runId).catch((err: unknown) => log(`markRunning ${runId}`, err));
-  const outcome = await deps.execute({ ...req, emit: send }).catch((err: unknown): RunOutcome => {
+  // "finished" is held back until the result is stored: the page refreshes its server-rendered
+  // "Done" marks when it arrives, and must read the stored pass, not the row before it.
+  let finished: ServerMessage | null = null;
+  const emit = (m: ServerMessage) => {
+    if (m.type === "finished") finished = m;
+    else send(m);
+  };
+  const outcome = await deps.execute({ ...req, emit }).catch((err: unknown): RunOutcome => {
     log(`run ${runId} threw`, err);
     const durationMs = Date.now() - acceptedAt;
     send({ type: "error", runId, code: "internal", message: "The run failed inside the runner." });
-    send({ type: "finished", runId, state: "error", durationMs });
+    finished = { type: "finished", runId, state: "error", durationMs };
     return { state: "error", errorCode: "internal", durationMs, log: "" };
   });
   const { problems: _problems, imageTag: _imageTag, ...record } = outcome;
   await store.finish(runId, record).catch((err: unknown) => log(`finish ${runId}`, err));
+  if (finished) send(finished);
   conn.done(runId);
 }

@@ -103,6 +103,25 @@ describe("runner server", () => {
     await expect.poll(() => store.rows.get(runId)?.state).toBe("passed");
   });
 
+  it("sends finished only after the result is stored, so a page refreshing on it reads the pass", async () => {
+    const store = createMemoryRunStore();
+    // A slow database: the write takes a while, and "finished" must wait for it.
+    let stored = false;
+    const finish = store.finish.bind(store);
+    store.finish = async (id, f) => {
+      await new Promise((r) => setTimeout(r, 150));
+      await finish(id, f);
+      stored = true;
+    };
+    const { port, pipeline } = await start({ store });
+    const client = await connect(port);
+    const runId = client.startRun();
+    await client.next("log", runId);
+    pipeline.running.get(runId)?.("passed");
+    expect(await client.next("finished", runId)).toMatchObject({ state: "passed" });
+    expect(stored).toBe(true);
+  });
+
   it("answers every malformed frame with a typed error and stays up", async () => {
     const { port } = await start();
     const client = await connect(port);
