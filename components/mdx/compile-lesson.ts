@@ -6,8 +6,8 @@ import "server-only";
 import { compile, evaluate } from "@mdx-js/mdx";
 import type { MDXContent } from "mdx/types";
 import * as runtime from "react/jsx-runtime";
-import { LESSON_REMARK_PLUGINS } from "@/lib/lessons/mdx";
 import type { Lesson } from "@/lib/lessons/schema";
+import { LESSON_MDX_PLUGINS } from "./lesson-plugins";
 
 function mdxFile(lesson: Lesson): string {
   return `${lesson.dir}/index.mdx`;
@@ -22,7 +22,7 @@ function withPath(lesson: Lesson, err: unknown): Error {
 /** Compiles without running: used at build time to fail on a broken lesson before any request. */
 export async function checkLessonCompiles(lesson: Lesson): Promise<void> {
   try {
-    await compile(lesson.body, { remarkPlugins: LESSON_REMARK_PLUGINS });
+    await compile(lesson.body, LESSON_MDX_PLUGINS);
   } catch (err) {
     throw withPath(lesson, err);
   }
@@ -30,7 +30,7 @@ export async function checkLessonCompiles(lesson: Lesson): Promise<void> {
 
 export async function compileLesson(lesson: Lesson): Promise<MDXContent> {
   try {
-    const mod = await evaluate(lesson.body, { ...runtime, remarkPlugins: LESSON_REMARK_PLUGINS });
+    const mod = await evaluate(lesson.body, { ...runtime, ...LESSON_MDX_PLUGINS });
     return mod.default;
   } catch (err) {
     throw withPath(lesson, err);

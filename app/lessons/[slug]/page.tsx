@@ -78,17 +78,33 @@ export default async function LessonPage({ params, searchParams }: Props) {
       </article>
       <div className="workbench-column" id="exercise">
         {lesson.exercises.length > 1 ? (
-          <nav className="exercise-tabs" aria-label="Exercises">
-            {lesson.exercises.map((e) => (
-              <Link
-                key={e.id}
-                href={`/lessons/${lesson.slug}?exercise=${e.name}`}
-                aria-current={e.id === exercise?.id ? "page" : undefined}
-              >
-                {e.title}
-                {passed.has(e.id) ? " ✓" : ""}
-              </Link>
-            ))}
+          <nav className="exercise-picker" aria-labelledby="exercise-picker-title">
+            <p className="exercise-picker-title" id="exercise-picker-title">
+              Exercises in this lesson
+            </p>
+            <ol>
+              {lesson.exercises.map((e, i) => (
+                <li key={e.id}>
+                  {/* scroll={false}: on a phone the picker is far down the page; stay by it, not at the top. */}
+                  <Link
+                    href={`/lessons/${lesson.slug}?exercise=${e.name}`}
+                    scroll={false}
+                    aria-current={e.id === exercise?.id ? "page" : undefined}
+                  >
+                    <span className="exercise-picker-num" aria-hidden="true">
+                      {i + 1}
+                    </span>
+                    <span className="exercise-picker-name">{e.title}</span>
+                    {passed.has(e.id) ? (
+                      <span className="exercise-picker-done">
+                        <span aria-hidden="true">✓</span>
+                        <span className="visually-hidden"> (done)</span>
+                      </span>
+                    ) : null}
+                  </Link>
+                </li>
+              ))}
+            </ol>
           </nav>
         ) : null}
         {exercise ? (
