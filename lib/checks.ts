@@ -144,8 +144,17 @@ export const CopyFromEdgesCheck = z.strictObject({
   kind: z.literal("copy-from-edges"),
   ...common,
   stageNames: z.array(z.string().min(1)).default([]),
-  edges: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1).default("final") })).default([]),
-  /** Edges must name stages by index ("0"), not by name, when true (the numbered-stage exercise). */
+  edges: z
+    .array(
+      z.strictObject({
+        from: z.string().min(1),
+        to: z.string().min(1).default("final"),
+        /** How the COPY must name a stage source: `name` (`--from=assets`), `index` (`--from=0`) or either. @default "any" */
+        form: z.enum(["any", "name", "index"]).default("any"),
+      }),
+    )
+    .default([]),
+  /** Every edge must name its stage by index ("0"), not by name: `form: "index"` for all edges. */
   byIndex: z.boolean().default(false),
 });
 

@@ -6,7 +6,12 @@ import { copySource, judgeEdges, type GraphStage } from "./stage-edges";
 function graph(lines: string[], skipped: number[] = []): GraphStage[] {
   return analyzeDockerfile(lines.join("\n")).stages.map((s) => ({ ...s, built: !skipped.includes(s.index) }));
 }
-const spec = (over: { stageNames?: string[]; edges?: { from: string; to: string }[]; byIndex?: boolean }) => ({ stageNames: [], edges: [], byIndex: false, ...over });
+type Edge = { from: string; to: string; form?: "any" | "name" | "index" };
+const spec = (over: { stageNames?: string[]; edges?: Edge[]; byIndex?: boolean }) => ({
+  stageNames: over.stageNames ?? [],
+  edges: (over.edges ?? []).map((e) => ({ form: "any" as const, ...e })),
+  byIndex: over.byIndex ?? false,
+});
 
 const named = graph([
   "FROM stagecraft/golang:1.19 AS Builder", // 1
@@ -72,6 +77,18 @@ describe("judgeEdges", () => {
       ok: true,
       message: 'the final stage copies from stage "builder" (line 4, --from=0)',
     });
+  });
+
+  it("with form: name, fails a copy by number and passes one by name, per edge", () => {
+    const numbered = graph(["FROM stagecraft/busybox:1.35 AS assets", "FROM stagecraft/busybox:1.35", "COPY --from=0 /a /a"]);
+    expect(judgeEdges(numbered, spec({ edges: [{ from: "assets", to: "final", form: "name" }] })).message).toMatch(
+      /^line 3 copies from stage "assets" by number \(--from=0\); this exercise asks for its name: --from=assets;/,
+    );
+    const byName = graph(["FROM stagecraft/busybox:1.35 AS assets", "FROM stagecraft/busybox:1.35", "COPY --from=assets /a /a"]);
+    expect(judgeEdges(byName, spec({ edges: [{ from: "assets", to: "final", form: "name" }] })).ok).toBe(true);
+    // An unnamed stage cannot be copied by name: the message says to name it.
+    const unnamed = graph(["FROM stagecraft/busybox:1.35", "FROM stagecraft/busybox:1.35", "COPY --from=0 /a /a"]);
+    expect(judgeEdges(unnamed, spec({ edges: [{ from: "0", to: "final", form: "name" }] })).message).toMatch(/asks you to name that stage/);
   });
 
   it("fails an edge into a stage that does not exist", () => {

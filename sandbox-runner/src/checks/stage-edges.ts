@@ -23,14 +23,18 @@ export function judgeEdges(stages: readonly GraphStage[], spec: EdgeSpec): EdgeV
     else problems.push(`there is no stage named "${wanted}" (${stageList(stages)})`);
   }
   for (const edge of spec.edges) {
-    const result = judgeEdge(stages, edge, spec.byIndex);
+    const form = edge.form === "any" && spec.byIndex ? "index" : edge.form;
+    const result = judgeEdge(stages, edge, form);
     (result.ok ? seen : problems).push(result.message);
   }
   if (problems.length > 0) return { ok: false, message: `${problems.join("; ")}; ${existingEdges(stages)}` };
   return { ok: true, message: seen.length > 0 ? seen.join("; ") : existingEdges(stages) };
 }
 
-function judgeEdge(stages: readonly GraphStage[], edge: { from: string; to: string }, byIndex: boolean): EdgeVerdict {
+type Form = "any" | "name" | "index";
+const isNumber = (source: string) => /^\d+$/.test(source);
+
+function judgeEdge(stages: readonly GraphStage[], edge: { from: string; to: string }, form: Form): EdgeVerdict {
   const to = edge.to.toLowerCase() === "final" ? stages.at(-1) : stageRef(stages, edge.to);
   if (!to) return { ok: false, message: `there is no stage "${edge.to}" to copy into (${stageList(stages)})` };
   const from = stageRef(stages, edge.from);
@@ -41,9 +45,19 @@ function judgeEdge(stages: readonly GraphStage[], edge: { from: string; to: stri
   const into = label(stages, to);
   const wanted = from ? label(stages, from) : edge.from;
   if (copies.length === 0) return { ok: false, message: `${into} does not COPY --from ${wanted}` };
-  const copy = (byIndex && copies.find((c) => /^\d+$/.test(c.source))) || copies[0]!;
-  if (byIndex && from && !/^\d+$/.test(copy.source)) {
+  const inForm = form === "any" ? copies[0] : copies.find((c) => isNumber(c.source) === (form === "index"));
+  const copy = inForm ?? copies[0]!;
+  if (from && !inForm && form === "index") {
     return { ok: false, message: `line ${copy.line} copies from ${wanted} by name (--from=${copy.source}); this exercise asks for its number: --from=${from.index}` };
+  }
+  if (from && !inForm && form === "name") {
+    const name = from.name ?? "a-name";
+    return {
+      ok: false,
+      message: from.name
+        ? `line ${copy.line} copies from ${wanted} by number (--from=${copy.source}); this exercise asks for its name: --from=${name}`
+        : `line ${copy.line} copies from stage ${from.index} by number; this exercise asks you to name that stage (FROM … AS <name>) and copy --from=<name>`,
+    };
   }
   if (!to.built) {
     return { ok: false, message: `${into} copies from ${wanted} (line ${copy.line}), but BuildKit skipped ${into}: the final image does not use it` };
