@@ -18,9 +18,13 @@ export const SECRET_NAME_PATTERNS: readonly string[] = [
   "(^|_)CREDENTIALS?(_|$)",
 ];
 
-// `DB_PASSWORD_FILE=/run/secrets/db` is the recommended way to hand a program a secret: the value
-// is a path to it, not the secret itself.
-const POINTS_TO_A_FILE = /_(FILE|PATH|DIR)$/;
+/**
+ * `DB_PASSWORD_FILE=/run/secrets/db` is the recommended way to hand a program a secret: the value
+ * is a path to it, not the secret itself. Takes a name's words (`nameWords`).
+ */
+export function pointsToAFile(words: string): boolean {
+  return /_(FILE|PATH|DIR)$/.test(words);
+}
 
 /** `dbPassword` → `DB_PASSWORD`; `org.example-api.key` → `ORG_EXAMPLE_API_KEY`. */
 export function nameWords(name: string): string {
@@ -43,7 +47,7 @@ export function secretNameMatcher(patterns: readonly string[] = SECRET_NAME_PATT
   const compiled = patterns.map((p) => new RegExp(p, "i"));
   return (name) => {
     const words = nameWords(name);
-    if (words === "" || POINTS_TO_A_FILE.test(words)) return false;
+    if (words === "" || pointsToAFile(words)) return false;
     return compiled.some((re) => re.test(words) || re.test(name));
   };
 }

@@ -5,24 +5,19 @@
  * out of the shipped image, and only when the value is not written down.
  */
 import type { Arg, Env, Property } from "dockerfile-ast";
+import { nameWords, pointsToAFile } from "../../secret-names";
 import { LESSON_LINKS } from "../links";
 import { finalChain } from "./final-chain";
 import type { Finding, Rule } from "./types";
 
-// Whole words of the name, so `TOKENIZER_PATH` or `KEYBOARD` are not secrets.
+// Whole words of the name, so `TOKENIZER_PATH` or `KEYBOARD` are not secrets. Narrower than the
+// secret-scan check's default list: a lint warning while typing should not cry wolf.
 const SECRET_WORDS = /(^|_)(PASSWORDS?|PASSWD|SECRETS?|TOKENS?|API_?KEYS?|PRIVATE_KEYS?|ACCESS_KEYS?|CREDENTIALS?)(_|$)/;
-// `DB_PASSWORD_FILE=/run/secrets/db` is the recommended way to pass a secret: a path, not a value.
-const POINTS_TO_A_FILE = /_(FILE|PATH|DIR)$/;
 
-/** `dbPassword`, `DB_PASSWORD` and `db-password` all read as DB + PASSWORD. */
+/** `dbPassword`, `DB_PASSWORD` and `db-password` all read as DB + PASSWORD (see `nameWords`). */
 export function looksLikeSecret(name: string): boolean {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .filter(Boolean)
-    .join("_");
-  return SECRET_WORDS.test(words) && !POINTS_TO_A_FILE.test(words);
+  const words = nameWords(name);
+  return SECRET_WORDS.test(words) && !pointsToAFile(words);
 }
 
 const RUN_TIME = "Inject it when the container runs instead (`docker run -e`, or a mounted secret file).";
