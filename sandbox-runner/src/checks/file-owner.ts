@@ -5,14 +5,14 @@
  */
 import type { CheckFn } from "./types";
 import { fail, pass, requireImage } from "./types";
+import { idOf, nameOf } from "./account-db";
 import { withImageFiles } from "./image-files";
-import { headerOf, withImageContainer } from "./image-tree";
 
 export const fileOwner: CheckFn<"file-owner"> = async (ctx, spec) => {
-  const image = requireImage(ctx);
-  const header = await withImageContainer(ctx.docker, image, (container) => headerOf(container, spec.path));
+  const [header, passwd, group] = await withImageFiles(ctx.docker, requireImage(ctx), (files) =>
+    Promise.all([files.header(spec.path), files.readText("/etc/passwd"), files.readText("/etc/group")]),
+  );
   if (!header) return fail(`${spec.path} is not in the final image`);
-  const [passwd, group] = await withImageFiles(ctx.docker, image, (files) => Promise.all([files.readText("/etc/passwd"), files.readText("/etc/group")]));
   const owner = { uid: header.uid, gid: header.gid };
   const ownedBy = `${spec.path} is owned by ${owner.uid}:${owner.gid}${namesOf(owner, passwd, group)}`;
 
@@ -39,22 +39,4 @@ export function namesOf(owner: { uid: number; gid: number }, passwd: string | nu
   const grp = group === null ? undefined : nameOf(group, owner.gid);
   if (user === undefined && grp === undefined) return "";
   return ` (${user ?? owner.uid}:${grp ?? owner.gid})`;
-}
-
-/** The id of `name` in passwd or group text (`name:x:id:…`). */
-export function idOf(db: string, name: string): number | undefined {
-  for (const line of db.split("\n")) {
-    const [entry, , id] = line.split(":");
-    if (entry === name && id !== undefined && /^\d+$/.test(id)) return Number(id);
-  }
-  return undefined;
-}
-
-/** The first name with `id` in passwd or group text. */
-export function nameOf(db: string, id: number): string | undefined {
-  for (const line of db.split("\n")) {
-    const [entry, , value] = line.split(":");
-    if (entry && value !== undefined && /^\d+$/.test(value) && Number(value) === id) return entry;
-  }
-  return undefined;
 }

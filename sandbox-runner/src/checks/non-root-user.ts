@@ -3,6 +3,7 @@
  * is looked up in the image's /etc/passwd, because a name can map to uid 0 and a name that is not
  * there makes the container fail to start.
  */
+import { idOf } from "./account-db";
 import type { CheckFn } from "./types";
 import { fail, pass, requireImage, requireReport } from "./types";
 import { withImageFiles } from "./image-files";
@@ -37,10 +38,4 @@ export function classifyUser(configured: string): UserVerdict {
 }
 
 /** The uid of `name` in passwd text (`name:x:uid:gid:…`), if present. */
-export function uidOf(passwd: string, name: string): number | undefined {
-  for (const line of passwd.split("\n")) {
-    const [entry, , uid] = line.split(":");
-    if (entry === name && uid !== undefined && /^\d+$/.test(uid)) return Number(uid);
-  }
-  return undefined;
-}
+export const uidOf = (passwd: string, name: string): number | undefined => idOf(passwd, name);

@@ -1,10 +1,10 @@
 /**
  * The final image holds none of the named toolchains. One pass over the exported filesystem
- * (image-tree.ts) is matched against the table in lib/toolchains.ts; programs are looked for in
+ * (image-files.ts `walk`) is matched against the table in lib/toolchains.ts; programs are looked for in
  * the standard bin directories and the image's own PATH.
  */
 import { DEFAULT_BIN_DIRS, TOOLCHAINS, toolchainMatcher, type ToolchainFinding, type ToolchainId } from "../../../lib/toolchains";
-import { walkFilesystem, withImageContainer } from "./image-tree";
+import { withImageFiles } from "./image-files";
 import type { CheckFn } from "./types";
 import { fail, pass, requireImage } from "./types";
 
@@ -32,11 +32,11 @@ export const toolchainsAbsent: CheckFn<"toolchains-absent"> = async (ctx, spec) 
   });
 };
 
-async function scanImage(docker: Parameters<typeof withImageContainer>[0], image: string, wanted: ToolchainId[], binDirs: string[]) {
+async function scanImage(docker: Parameters<typeof withImageFiles>[0], image: string, wanted: ToolchainId[], binDirs: string[]) {
   const match = toolchainMatcher(wanted, binDirs);
   const found = new Map<ToolchainId, ToolchainFinding[]>(wanted.map((id) => [id, []]));
-  const entries = await withImageContainer(docker, image, (container) =>
-    walkFilesystem(container, (entry) => {
+  const entries = await withImageFiles(docker, image, (files) =>
+    files.walk((entry) => {
       for (const finding of match(entry)) {
         const list = found.get(finding.toolchain)!;
         // A directory match repeats for every file inside it: keep the first.
