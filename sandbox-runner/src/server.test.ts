@@ -78,6 +78,17 @@ async function connect(port: number, opts: { learner?: string; origin?: string }
   return { ...client, startRun };
 }
 
+/** Learner a's run holds the one build slot; learner b's waits behind it. */
+async function oneRunningOneQueued(port: number) {
+  const a = await connect(port, { learner: "a" });
+  const b = await connect(port, { learner: "b" });
+  const runA = a.startRun();
+  await a.next("accepted", runA);
+  const runB = b.startRun();
+  await b.next("accepted", runB);
+  return { a, b, runA, runB };
+}
+
 const refusedWith = (port: number, path: string, headers: Record<string, string>) =>
   upgradeStatus(`ws://127.0.0.1:${port}${path}`, headers);
 
@@ -217,12 +228,7 @@ describe("runner server", () => {
 
   it("cancels a queued run and a running one, and cancels a closed connection's runs", async () => {
     const { port, pipeline, store } = await start();
-    const a = await connect(port, { learner: "a" });
-    const b = await connect(port, { learner: "b" });
-    const runA = a.startRun();
-    await a.next("accepted", runA);
-    const runB = b.startRun();
-    await b.next("accepted", runB);
+    const { a, b, runA, runB } = await oneRunningOneQueued(port);
 
     b.ws.send(JSON.stringify({ type: "cancel", runId: runB }));
     expect(await b.next("finished", runB)).toMatchObject({ state: "cancelled" });
@@ -271,12 +277,7 @@ describe("runner server", () => {
 
   it("on shutdown ends running and queued runs as interrupted and closes sockets", async () => {
     const { runner, port, store } = await start();
-    const a = await connect(port, { learner: "a" });
-    const b = await connect(port, { learner: "b" });
-    const runA = a.startRun();
-    await a.next("accepted", runA);
-    const runB = b.startRun();
-    await b.next("accepted", runB);
+    const { a, b, runA, runB } = await oneRunningOneQueued(port);
     const closed = new Promise((r) => a.ws.once("close", (code) => r(code)));
     await runner.shutdown();
     current = null;
