@@ -2,180 +2,44 @@
  * Bad input against the real runner (issue 2): every refusal reaches the learner as a typed error
  * with a message they can act on, every run that got a Submission row ends in a terminal state,
  * and nothing outlives a run: no `stagecraft-run/*` image, no labelled check container, no build
- * process on the host.
- *
- * Wiring: `createRunnerServer` + `executeRun` over `createEnginePipeline` on the real engine, a
- * temporary SQLite database migrated with the project's migrations, the fixture lessons, real
- * WebSockets. Two departures from `main.ts`, both deliberate:
- * - The build's wall-clock limit is shortened through `createEnginePipeline`'s `build` override:
- *   the real 180 s would not fit a ~90 s suite. Each run's outcome names its image tag, so
- *   "nothing left" is checked for exactly this file's runs while other suites build on the same
- *   engine.
- * - The build cgroup caps are not written (what `startRunner`'s `applyCgroupLimits: false` does):
- *   another suite may have lowered them for its own bomb test, and rewriting them would break it.
- *   The bomb tests here run only when the caps currently in place are SANDBOX_LIMITS' own.
+ * process on the host. The wiring (and its two deliberate departures from `main.ts`) is
+ * engine-harness.ts; the resource attacks (bombs, floods, hangs, escapes) are attacks.engine.test.ts.
  */
-import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadExercise } from "../../lib/lessons/load";
-import { signToken } from "../../lib/token";
-import { RUN_LABEL } from "./container-run";
-import { createDocker, pingEngine } from "./engine";
-import { collectHealth, fixedLimitEntries, HealthReport } from "./health";
+import { BUSYBOX, docker, openEngineHarness, processesWith, sleepMarkers, type EngineHarness, type TestRunner } from "./engine-harness";
+import { HealthReport } from "./health";
 import { SANDBOX_LIMITS } from "./limits";
-import { createEnginePipeline } from "./engine-pipeline";
-import { executeRun } from "./run-pipeline";
-import { createDbRunStore, type RunStore } from "./run-store";
-import { createRunnerServer, type RunnerServer } from "./server";
-import { connectClient, type TestClient } from "./test-client";
-import {
-  FIXTURE_EXERCISE_ID as exerciseId,
-  FIXTURE_LESSONS_DIR as lessonsDir,
-  FIXTURE_SOLUTION as SOLUTION,
-  hostProcesses,
-  migratedTempDatabase,
-  readSubmission,
-  type TempDatabase,
-} from "./test-support";
+import type { TestClient } from "./test-client";
+import { FIXTURE_EXERCISE_ID as exerciseId, FIXTURE_SOLUTION as SOLUTION } from "./test-support";
 
-const KiB = 1024;
-const secret = "bad-input-test-secret-0123456789abcdef";
-const origin = "http://localhost:3998";
-const docker = createDocker("/var/run/docker.sock");
-/** This file's learners and output markers carry it, so checks never see another suite's runs. */
-const tag = `qa${randomBytes(4).toString("hex")}`;
-/**
- * The build's wall-clock limit is shortened (see the header); the log cap is the real one, because
- * what a flood does depends on how the cap compares with BuildKit's own per-step clipping.
- */
+/** The build's wall-clock limit is shortened (see engine-harness.ts); the log cap is the real one. */
 const TEST_BUILD = { timeoutMs: 8_000, logCapBytes: SANDBOX_LIMITS.build.logCapBytes };
-/**
- * A RUN step's processes, found on the host by a distinctive sleep: busybox `sh -c "a && b"`
- * execs its last command, so a marker elsewhere in the RUN line is not in any process's argv.
- */
-let sleeps = 7_000 + Math.floor(Math.random() * 900) * 3;
-const nextSleep = () => `sleep ${(sleeps += 1)}`;
+const nextSleep = sleepMarkers(7_000);
+/** Marks this file's build output. */
+const tag = `qa${randomBytes(4).toString("hex")}`;
 
-const BUSYBOX = "stagecraft/busybox:1.35";
-
-/** A run that chose an image tag (it got as far as building). */
-type Built = { tag: string };
-type TestRunner = { runner: RunnerServer; wsUrl: string; httpUrl: string; builds: Map<string, Built> };
-
-let database: TempDatabase;
-/** The database's temporary folder, also home to this file's fake engine sockets. */
-let dir: string;
-let store: RunStore;
+let h: EngineHarness;
 let live: TestRunner;
-const runners: TestRunner[] = [];
-const allRunIds: string[] = [];
-
-async function startTestRunner(socketPath: string): Promise<TestRunner> {
-  const engine = createDocker(socketPath);
-  const pipeline = await createEnginePipeline(engine, { warn: () => undefined, build: TEST_BUILD });
-  const builds = new Map<string, Built>();
-  const runner = createRunnerServer({
-    origins: [origin],
-    secret,
-    queue: { slots: SANDBOX_LIMITS.queue.buildSlots, maxQueued: SANDBOX_LIMITS.queue.maxQueued },
-    store,
-    loadExercise: (id) => loadExercise(id, lessonsDir),
-    async execute(req) {
-      const outcome = await executeRun(pipeline, req);
-      if (outcome.imageTag) builds.set(req.runId, { tag: outcome.imageTag });
-      return outcome;
-    },
-    health: (queue) =>
-      collectHealth({
-        async engine() {
-          return { reachable: await pingEngine(engine, 1_000), version: null };
-        },
-        limits: fixedLimitEntries(),
-        queue: () => queue.stats(),
-        database: () => store.ping(),
-      }),
-    log: () => undefined,
-  });
-  const address = await runner.listen(0, "127.0.0.1");
-  const started = { runner, wsUrl: `ws://127.0.0.1:${address.port}`, httpUrl: `http://127.0.0.1:${address.port}`, builds };
-  runners.push(started);
-  return started;
-}
-
-async function client(r: TestRunner, learner: string): Promise<TestClient> {
-  return connectClient(r.wsUrl, { origin, token: await signToken(`${tag}-${learner}`, secret) });
-}
-
-function start(c: TestClient, dockerfile: string, runId?: string): string {
-  const id = c.start(exerciseId, dockerfile, runId);
-  allRunIds.push(id);
-  return id;
-}
-
-/** What the lesson page would read for the run. */
-const row = (id: string) => readSubmission(database.file, id);
-
-/** Host processes whose command line is exactly `marker`, or contains it with `{ contains: true }`. */
-const processesWith = (marker: string, opts: { contains?: boolean } = {}) => hostProcesses(marker, { exact: !opts.contains });
-
-/** The run (which built) left no image and no check container of it, and no build process. */
-async function expectNothingLeft(r: TestRunner, runId: string, process?: { marker: string; contains?: boolean }): Promise<void> {
-  // The outcome (with its tag) is recorded as the run returns, just after its `finished` frame.
-  await expect.poll(() => r.builds.get(runId)).toBeDefined();
-  const built = r.builds.get(runId)!;
-  await expect(docker.getImage(built.tag).inspect()).rejects.toMatchObject({ statusCode: 404 });
-  const containers = await docker.listContainers({ all: true, filters: { label: [RUN_LABEL] } });
-  expect(containers.filter((c) => c.Image === built.tag)).toEqual([]);
-  if (process) await expect.poll(() => processesWith(process.marker, process), { timeout: 5_000, interval: 200 }).toEqual([]);
-  await expect.poll(() => r.runner.queue.stats()).toMatchObject({ running: 0, queued: 0 });
-}
-
-/** A refusal before any build: typed error, `finished error`, a terminal row, nothing built. */
-async function expectRefusedWithoutBuild(c: TestClient, runId: string, code: string, message: RegExp) {
-  const error = await c.next("error", runId);
-  expect(error.code).toBe(code);
-  expect(error.message).toMatch(message);
-  expect(await c.next("finished", runId)).toMatchObject({ state: "error" });
-  await expect.poll(() => row(runId)?.state).toBe("error");
-  expect(row(runId)).toMatchObject({ errorCode: code, errorMessage: expect.stringMatching(message) });
-  expect(live.builds.has(runId)).toBe(false);
-  expect(c.log.some((m) => m.type === "step" && m.runId === runId)).toBe(false);
-  return error;
-}
-
-/** SANDBOX_LIMITS.buildCgroup is what BuildKit's parent cgroup holds right now (cgroup v1). */
-async function defaultCapsInPlace(): Promise<string | null> {
-  try {
-    const pids = (await readFile("/sys/fs/cgroup/pids/docker/buildkit/pids.max", "utf8")).trim();
-    const memory = Number((await readFile("/sys/fs/cgroup/memory/docker/buildkit/memory.limit_in_bytes", "utf8")).trim());
-    if (pids !== String(SANDBOX_LIMITS.buildCgroup.pids) || memory !== SANDBOX_LIMITS.buildCgroup.memoryBytes) {
-      return `build cgroup holds pids=${pids} memory=${memory}, not SANDBOX_LIMITS (a runner applies them at start-up)`;
-    }
-    return null;
-  } catch (err) {
-    return `build cgroup not readable: ${(err as Error).message}`;
-  }
-}
+let dir: string;
+const client = (r: TestRunner, learner: string) => h.client(r, learner);
+const start = (c: TestClient, dockerfile: string, runId?: string) => h.start(c, dockerfile, runId === undefined ? {} : { runId });
+const row = (id: string) => h.row(id);
+const expectNothingLeft: EngineHarness["expectNothingLeft"] = (...a) => h.expectNothingLeft(...a);
+const expectRefusedWithoutBuild = (c: TestClient, runId: string, code: Parameters<EngineHarness["expectRefusedWithoutBuild"]>[2], message: RegExp) =>
+  h.expectRefusedWithoutBuild(c, runId, code, message);
 
 beforeAll(async () => {
-  expect(await pingEngine(docker), "Docker engine must be reachable").toBe(true);
-  await docker.getImage(BUSYBOX).inspect().catch(() => {
-    throw new Error(`${BUSYBOX} is missing: run npm run images:prepare`);
-  });
-  database = await migratedTempDatabase("sc-bad-input-");
-  dir = database.dir;
-  store = await createDbRunStore(database.url);
-  live = await startTestRunner("/var/run/docker.sock");
+  h = await openEngineHarness({ name: "bad-input", build: TEST_BUILD });
+  live = h.live;
+  dir = h.dir;
 });
 
 afterAll(async () => {
-  for (const r of runners) await r.runner.shutdown();
-  await store?.close?.();
-  await database?.remove();
+  await h?.close();
 });
 
 describe("bad input on the real runner", () => {
@@ -301,40 +165,6 @@ describe("bad input on the real runner", () => {
     c.ws.close();
   });
 
-  it("a build that never ends: timeout with the limit in the message, ended as error, no process left", async () => {
-    const c = await client(live, "hangs");
-    const marker = nextSleep();
-    const runId = start(c, `FROM ${BUSYBOX}\nRUN echo started && ${marker}\n`);
-    await expect.poll(() => processesWith(marker), { timeout: 30_000, interval: 200 }).not.toEqual([]);
-    const error = await c.next("error", runId, 30_000);
-    expect(error).toMatchObject({ code: "timeout", message: expect.stringMatching(/longer than 8 s and was stopped/) });
-    expect(await c.next("finished", runId, 10_000)).toMatchObject({ state: "error" });
-    await expect.poll(() => row(runId)).toMatchObject({ state: "error", errorCode: "timeout" });
-    await expectNothingLeft(live, runId, { marker });
-    c.ws.close();
-  });
-
-  // With the real 1 MiB cap: BuildKit (engine 20.10) clips one step's output after ~200 KiB
-  // ("[output clipped, log limit 200KiB/s reached]") and forwards nothing more, so a one-step flood
-  // must be recognised by that clipping, or it burns a CPU until the wall-clock limit.
-  it("a log flood: log_limit, what reaches the page is capped and batched, no process left", async () => {
-    const c = await client(live, "flood");
-    const marker = `${tag}-flood`;
-    const runId = start(c, `FROM ${BUSYBOX}\nRUN yes ${marker}\n`);
-    const error = await c.next("error", runId, 30_000);
-    expect(error).toMatchObject({ code: "log_limit", message: expect.stringMatching(/output and was stopped/) });
-    expect(await c.next("finished", runId, 10_000)).toMatchObject({ state: "error" });
-    const logs = c.log.filter((m) => m.type === "log" && m.runId === runId) as { chunk: string; stream: string }[];
-    const buildBytes = logs.filter((l) => l.stream !== "runner").reduce((n, l) => n + Buffer.byteLength(l.chunk), 0);
-    expect(buildBytes).toBeGreaterThan(0);
-    expect(buildBytes).toBeLessThanOrEqual(TEST_BUILD.logCapBytes);
-    expect(logs.length).toBeLessThan(200); // batched: a `yes` flood is not a frame per line
-    await expect.poll(() => row(runId)).toMatchObject({ state: "error", errorCode: "log_limit" });
-    expect(Buffer.byteLength(row(runId)?.log ?? "")).toBeLessThanOrEqual(TEST_BUILD.logCapBytes + 4 * KiB);
-    await expectNothingLeft(live, runId, { marker, contains: true });
-    c.ws.close();
-  });
-
   it("a second Run while one is going (same tab and another tab): already_running, no row, the first unharmed", async () => {
     const c = await client(live, "twice");
     const other = await client(live, "twice"); // the same learner in a second tab
@@ -394,7 +224,7 @@ describe("bad input on the real runner", () => {
     const stale = path.join(dir, "stale.sock");
     await writeFile(stale, "");
     for (const socketPath of [path.join(dir, "no-such-docker.sock"), stale]) {
-      const down = await startTestRunner(socketPath);
+      const down = await h.startTestRunner({ socketPath });
       const health = HealthReport.parse(await fetch(`${down.httpUrl}/health`).then((res) => res.json()));
       expect(health).toMatchObject({ ok: false, engine: { reachable: false } });
       const c = await client(down, `down-${path.basename(socketPath)}`);
@@ -417,7 +247,7 @@ describe("bad input on the real runner", () => {
     });
     await new Promise<void>((r) => server.listen(hung, r));
     try {
-      const down = await startTestRunner(hung);
+      const down = await h.startTestRunner({ socketPath: hung });
       const c = await client(down, "hung");
       const runId = start(c, SOLUTION);
       await c.next("accepted", runId);
@@ -440,49 +270,9 @@ describe("bad input on the real runner", () => {
     }
   });
 
-  describe("the build cgroup caps, through the runner", () => {
-    it("a bounded fork bomb fails the build with the process-limit message", async (ctx) => {
-      const skip = await defaultCapsInPlace();
-      if (skip) return ctx.skip(skip);
-      const c = await client(live, "forks");
-      const marker = nextSleep();
-      const runId = start(c, `FROM ${BUSYBOX}\nRUN for i in $(seq ${SANDBOX_LIMITS.buildCgroup.pids + 200}); do ${marker} & done; wait\n`);
-      expect(await c.next("finished", runId, 60_000)).toMatchObject({ state: "failed" });
-      const builds = (await c.next("checks", runId)).results.find((r) => r.checkId === "builds");
-      expect(builds).toMatchObject({ status: "fail", message: expect.stringContaining("hit the sandbox's process limit") });
-      await expect.poll(() => row(runId)?.state).toBe("failed");
-      await expectNothingLeft(live, runId, { marker });
-      c.ws.close();
-    });
-
-    it("a memory bomb fails the build with the out-of-memory message", async (ctx) => {
-      const skip = await defaultCapsInPlace();
-      if (skip) return ctx.skip(skip);
-      const c = await client(live, "memory");
-      const mib = Math.round(SANDBOX_LIMITS.buildCgroup.memoryBytes / KiB / KiB) + 256;
-      const runId = start(c, `FROM ${BUSYBOX}\nRUN dd if=/dev/zero of=/dev/null bs=${mib}M count=1\n`);
-      expect(await c.next("finished", runId, 60_000)).toMatchObject({ state: "failed" });
-      const builds = (await c.next("checks", runId)).results.find((r) => r.checkId === "builds");
-      expect(builds).toMatchObject({ status: "fail", message: expect.stringContaining("more memory than the sandbox allows") });
-      await expectNothingLeft(live, runId);
-      c.ws.close();
-    });
-  });
-
   // Last: a summary over every run this file started.
   it("leaves no Submission queued or running and no image of any of its runs", async () => {
-    const db = new Database(database.file, { readonly: true });
-    try {
-      const open = db.prepare(`SELECT id, state FROM "Submission" WHERE state IN ('queued', 'running')`).all();
-      expect(open).toEqual([]);
-    } finally {
-      db.close();
-    }
-    for (const r of runners) {
-      for (const built of r.builds.values()) {
-        await expect(docker.getImage(built.tag).inspect()).rejects.toMatchObject({ statusCode: 404 });
-      }
-    }
-    expect(allRunIds.length).toBeGreaterThan(10);
+    await h.expectAllSettled();
+    expect(h.allRunIds.length).toBeGreaterThan(10);
   });
 });
