@@ -10,14 +10,17 @@ import { phaseTimeouts } from "./phase-timeouts";
 import type { PipelineDeps } from "./run-pipeline";
 import { createBaselineMemo } from "./variant-builds";
 
-/** The build limits `createEnginePipeline` and `startRunner` let a caller (a test) shorten. */
-export type BuildLimits = { timeoutMs: number; logCapBytes: number; maxImageBytes: number };
+/**
+ * The build limits `createEnginePipeline` and `startRunner` let a caller (a test) tighten: shorter
+ * times, smaller caps, or a free-space watermark above the disk's real free space.
+ */
+export type BuildLimits = { timeoutMs: number; logCapBytes: number; maxImageBytes: number; minFreeDiskBytes: number };
 
 export async function createEnginePipeline(
   docker: Docker,
   opts: {
     warn?: PipelineDeps["warn"];
-    /** Shorter build limits, for tests. @default SANDBOX_LIMITS.build */
+    /** Tighter build limits, for tests. @default SANDBOX_LIMITS.build */
     build?: Partial<BuildLimits>;
   } = {},
 ): Promise<PipelineDeps> {
@@ -35,7 +38,9 @@ export async function createEnginePipeline(
     timeoutMs: opts.build?.timeoutMs ?? limits.build.timeoutMs,
     logCapBytes: opts.build?.logCapBytes ?? limits.build.logCapBytes,
     maxImageBytes: opts.build?.maxImageBytes ?? limits.build.maxImageBytes,
+    minFreeDiskBytes: opts.build?.minFreeDiskBytes ?? limits.build.minFreeDiskBytes,
   };
+  const { minFreeDiskBytes, ...buildCall } = build;
   return {
     admit: (text) =>
       dockerfile.admitDockerfile(text, {
@@ -44,8 +49,9 @@ export async function createEnginePipeline(
         allowedImages: (ref: string) => catalog.findCatalogImage(ref) !== undefined,
       }),
     freeDiskBytes: (signal) => freeDiskBytes(docker, signal),
+    minFreeDiskBytes,
     makeContext: (exercise, text, edits) => context.makeBuildContext(exercise, text, limits.context, edits),
-    build: (o) => backend.runBuild({ docker, ...o, ...build }),
+    build: (o) => backend.runBuild({ docker, ...o, ...buildCall }),
     report: (tag, model, steps) => report.buildImageReport(docker, tag, model, steps),
     checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
     async cleanup(tag, variantTags) {

@@ -132,6 +132,7 @@ function withBuildOverrides(entries: ReturnType<typeof fixedLimitEntries>, build
     "build.timeout": build?.timeoutMs,
     "build.log": build?.logCapBytes,
     "build.imageSize": build?.maxImageBytes,
+    "build.minFreeDisk": build?.minFreeDiskBytes,
   };
   return entries.map((e) => (values[e.name] === undefined ? e : { ...e, value: values[e.name] }));
 }

@@ -31,7 +31,7 @@ import { sanitizeTerminalText } from "../../lib/progress-render";
 import type { ImageReport } from "../../lib/report";
 import { admissionRefusal } from "./admission-refusal";
 import type { BuildOutcome } from "./build-backend";
-import type { ContextEdit } from "./build-context";
+import { BuildContextError, type ContextEdit } from "./build-context";
 import type { VariantBuilder } from "./checks/types";
 import { isEngineDown } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
@@ -61,6 +61,8 @@ export type PipelineDeps = {
    * aborts when the run is cancelled or the call took too long; drop the request then.
    */
   freeDiskBytes(signal: AbortSignal): Promise<number | null>;
+  /** Below this many free bytes no build starts (`disk_low`). @default SANDBOX_LIMITS.build.minFreeDiskBytes */
+  minFreeDiskBytes?: number;
   /** The context tar; `edits` (variant builds only) append text to context files. */
   makeContext(exercise: Exercise, dockerfile: string, edits?: readonly ContextEdit[]): Promise<Buffer>;
   build(opts: {
@@ -233,7 +235,7 @@ async function admitAndBuild(run: ActiveRun): Promise<RunOutcome> {
   if (!admission.ok) return run.finish({ state: "error", ...admissionRefusal(admission.problems) });
 
   const free = await run.phase("checking free disk space", run.timeouts.call, (signal) => deps.freeDiskBytes(signal));
-  if (free !== null && free < SANDBOX_LIMITS.build.minFreeDiskBytes) {
+  if (free !== null && free < (deps.minFreeDiskBytes ?? SANDBOX_LIMITS.build.minFreeDiskBytes)) {
     return run.finish({
       state: "error",
       errorCode: "disk_low",
@@ -314,6 +316,14 @@ function grade(run: ActiveRun, ctx: BuildFacts): Promise<CheckResult[]> {
   });
 }
 
+/**
+ * What the learner is told when the exercise itself is broken (its context breaks the sandbox's
+ * rules, or the course does not load): `detail` names the file, for whoever they tell.
+ */
+export function authoringProblem(detail: string): string {
+  return `This exercise is broken, so nothing was built (${detail}). Tell the course staff; your Dockerfile is not the problem.`;
+}
+
 /** How a run ends when a phase threw: the engine went quiet or away, or the runner broke. */
 function unexpectedEnding(err: unknown, warn: (message: string, err?: unknown) => void): Ending {
   if (err instanceof EngineTimeoutError) {
@@ -324,6 +334,15 @@ function unexpectedEnding(err: unknown, warn: (message: string, err?: unknown) =
       errorMessage:
         `The Docker engine is not answering (nothing for ${Math.round(err.ms / 1000)} s while ${err.phase}), so the run ` +
         "was stopped. Try again in a minute; if it keeps happening, tell the course staff.",
+    };
+  }
+  if (err instanceof BuildContextError) {
+    // The exercise's own files break the context rules: nothing the learner can fix.
+    warn(`exercise authoring error: ${err.message}`);
+    return {
+      state: "error",
+      errorCode: "internal",
+      errorMessage: authoringProblem(err.message),
     };
   }
   warn("run failed inside the runner", err);

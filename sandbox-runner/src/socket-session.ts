@@ -8,7 +8,9 @@ import type { RawData, WebSocket } from "ws";
 import { parseClientMessage, type ErrorCode, type ServerMessage } from "../../lib/protocol";
 import { frameTooLargeMessage, oversizeDockerfile, rawSize, rawText, runIdOf } from "./client-frame";
 import type { SANDBOX_LIMITS } from "./limits";
+import { ContentError } from "../../lib/lessons/schema";
 import { MessageRate } from "./message-rate";
+import { authoringProblem } from "./run-pipeline";
 import { startRun, type RunConnection, type RunStartDeps } from "./run-start";
 
 /** A `ws` close code of our own for an idle connection (4000–4999 are application codes). */
@@ -23,6 +25,14 @@ export type SessionDeps = RunStartDeps & {
   /** Liveness ping interval; a peer that misses one pong is dropped. */
   heartbeatMs: number;
 };
+
+/** What the learner is told when a run could not start; a broken course names its file. */
+function startFailure(err: unknown): string {
+  if (err instanceof ContentError) {
+    return authoringProblem(err.message);
+  }
+  return "The runner could not start this run.";
+}
 
 export function openSocketSession(ws: WebSocket, learnerId: string, deps: SessionDeps): void {
   const { limits, queue, log } = deps;
@@ -89,7 +99,7 @@ export function openSocketSession(ws: WebSocket, learnerId: string, deps: Sessio
     if (message.type === "start") {
       void startRun(message, conn, deps).catch((err: unknown) => {
         log("start failed", err);
-        sendError(message.runId, "internal", "The runner could not start this run.");
+        sendError(message.runId, "internal", startFailure(err));
       });
     } else if (queue.owns(message.runId, learnerId)) {
       queue.cancel(message.runId);
