@@ -15,7 +15,7 @@
 import type { IncomingMessage } from "node:http";
 import type Docker from "dockerode";
 import type { BuildStep } from "@/lib/protocol";
-import { cleanupImage } from "./cleanup";
+import { cleanupImage, pruneRunRecords } from "./cleanup";
 import { ENGINE_DOWN_MESSAGE, isEngineDown } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
 import { createStepTracker } from "./step-tracker";
@@ -66,6 +66,7 @@ type Stop = { code: Exclude<FailureCode, "build_failed" | "image_too_large">; me
 
 export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
   const t0 = performance.now();
+  const startedAt = Date.now();
   const elapsed = () => Math.round(performance.now() - t0);
   const tracker = createStepTracker();
   const abort = new AbortController();
@@ -166,7 +167,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
       return fail(stopped.code, stopped.message);
     }
     if (daemonError !== undefined) return fail("build_failed", failureMessage(tracker, daemonError));
-    return await finish(opts, imageId, tracker.steps(), elapsed());
+    return await finish(opts, imageId, tracker.steps(), elapsed(), startedAt);
   } finally {
     clearTimeout(timer);
     opts.signal.removeEventListener("abort", onCancel);
@@ -179,6 +180,7 @@ async function finish(
   imageId: string | undefined,
   steps: BuildStep[],
   buildMs: number,
+  startedAt: number,
 ): Promise<BuildOutcome> {
   let info: { Id: string; Size: number };
   try {
@@ -190,6 +192,10 @@ async function finish(
   const max = opts.maxImageBytes ?? SANDBOX_LIMITS.build.maxImageBytes;
   if (info.Size > max) {
     await cleanupImage(opts.docker, opts.tag);
+    // Its layers stay in the build cache, where the size-bounded prune would keep them: a learner
+    // could otherwise park up to the cache budget of waste per run. Deleted now, best effort.
+    const commands = steps.flatMap((s) => /^\[[^\]]*\] RUN (.+)$/.exec(s.name)?.slice(1) ?? []);
+    await pruneRunRecords(opts.docker, { since: startedAt, commands }).catch(() => 0);
     return {
       ok: false,
       code: "image_too_large",

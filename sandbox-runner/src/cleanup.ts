@@ -60,3 +60,30 @@ export async function pruneBuildCache(docker: Docker, options: PruneOptions = {}
     throw err;
   }
 }
+
+type CacheRecord = { ID: string; Description?: string; CreatedAt?: string; InUse?: boolean };
+
+/**
+ * Deletes the build-cache records of one build's `RUN` steps, written since `since` (ms epoch):
+ * what an image refused for its size leaves behind (its layers sit in the cache, not the image,
+ * and the bounded prune after each run would keep them). Records are found by BuildKit's
+ * description of a RUN (`mount / from exec /bin/sh -c <command>`); the engine's `id` filter takes
+ * one value per call. Returns how many records were deleted. Best effort: the caller's run has
+ * ended either way, and the size-bounded prune still applies.
+ */
+export async function pruneRunRecords(docker: Docker, opts: { since: number; commands: readonly string[] }): Promise<number> {
+  if (opts.commands.length === 0) return 0;
+  const modem = (docker as unknown as { modem: { dial(o: object, cb: (err: unknown, data: unknown) => void): void } }).modem;
+  const df = await new Promise<unknown>((resolve, reject) =>
+    modem.dial({ path: "/system/df?", method: "GET", options: {}, statusCodes: { 200: true, 500: "server error" } }, (err, data) =>
+      err ? reject(err) : resolve(data),
+    ),
+  );
+  const records = ((df as { BuildCache?: CacheRecord[] } | null)?.BuildCache ?? []).filter((r) => {
+    const desc = r.Description ?? "";
+    const created = Date.parse(r.CreatedAt ?? "");
+    return !r.InUse && created >= opts.since && desc.startsWith("mount / from exec ") && opts.commands.some((c) => desc.endsWith(c));
+  });
+  for (const record of records) await pruneBuildCache(docker, { filters: { id: [record.ID] }, all: true });
+  return records.length;
+}
