@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BuildStep } from "./protocol";
-import { createPlainRenderer, createTextSanitizer, sanitizeTerminalText } from "./progress-render";
+import { createPlainRenderer, createTextSanitizer, sanitizeTerminalText, terminalText } from "./progress-render";
 
 const step = (over: Partial<BuildStep>): BuildStep => ({
   id: "sha256:run",
@@ -125,5 +125,23 @@ describe("createPlainRenderer", () => {
     expect(r.step(step({ name: "RUN echo \u001b]0;x\u0007hi" }))).toBe("#3 RUN echo hi\n");
     expect(r.log("sha256:run", "\u001b[2J\u001b[Hcleared\n")).toBe("#3 0.000 cleared\n");
     expect(r.log(undefined, "Build stopped: log limit\n")).toBe("Build stopped: log limit\n");
+  });
+});
+
+describe("terminalText", () => {
+  it("sanitises error messages and their problems, which can quote the learner's Dockerfile", () => {
+    const runId = "00000000-0000-4000-8000-000000000000";
+    const quoted = "`busybox\u001b]52;c;eA==\u0007\u009b2J` is not offered";
+    const text = terminalText(createPlainRenderer(), {
+      type: "error",
+      runId,
+      code: "admission_rejected",
+      message: `line 1: ${quoted}`,
+      problems: [
+        { rule: "base-image-not-allowed", line: 1, message: quoted },
+        { rule: "syntax/x", line: 1, message: "bad\nreference\u001b[31m" },
+      ],
+    });
+    expect(text).toBe("\nline 1: `busybox` is not offered\n  line 1: `busybox` is not offered\n  line 1: bad reference\n");
   });
 });

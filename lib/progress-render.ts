@@ -221,9 +221,10 @@ export function terminalText(renderer: PlainRenderer, m: ServerMessage): string 
     case "log":
       return renderer.log(m.stepId, m.chunk);
     case "error": {
-      // The message sums several problems up; the log spells each one out on its own line.
-      const problems = m.problems && m.problems.length > 1 ? m.problems.map((p) => `  ${p.line ? `line ${p.line}: ` : ""}${p.message}\n`).join("") : "";
-      return `\n${m.message}\n${problems}`;
+      // The message sums several problems up; the log spells each one out on its own line. Both
+      // may quote the learner's text (an image name, a flag), which can hold escape sequences.
+      const problems = m.problems && m.problems.length > 1 ? m.problems.map((p) => `  ${p.line ? `line ${p.line}: ` : ""}${oneLine(p.message)}\n`).join("") : "";
+      return `\n${sanitizeTerminalText(m.message)}\n${problems}`;
     }
     case "finished":
       return `\n=> ${m.state} in ${(m.durationMs / 1000).toFixed(1)}s\n`;

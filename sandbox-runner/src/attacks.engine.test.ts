@@ -19,6 +19,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadExercise } from "../../lib/lessons/load";
 import type { Exercise } from "../../lib/lessons/schema";
+import { createPlainRenderer, terminalText } from "../../lib/progress-render";
 import type { ServerMessage } from "../../lib/protocol";
 import { RUN_LABEL } from "./container-run";
 import {
@@ -321,6 +322,20 @@ describe("attacks on the real runner", () => {
       for (const kept of ["click-here", "pasted", "RED"]) expect(page).toContain(kept);
       expect(steps.some((s) => s.step.name.includes("named-step"))).toBe(true);
       await h.expectNothingLeft(live, runId);
+      c.ws.close();
+    });
+
+    it("escape sequences in a refused Dockerfile's quoted text: the terminal and the stored log get plain text", async () => {
+      const c = await h.client(live, "escapes-refused");
+      const runId = h.start(c, `FROM ${BUSYBOX}\u001b]52;c;Y2xpcGJvYXJk\u0007\u001b[2J\u009b1;1H\nRUN true\n`);
+      const error = await h.expectRefusedWithoutBuild(c, runId, "admission_rejected", /line 1: /);
+      // What the page's terminal prints for the frame, and what the run's record keeps.
+      const terminal = terminalText(createPlainRenderer(), error);
+      for (const [where, text] of [["terminal", terminal], ["stored log", h.row(runId)?.log ?? ""]] as const) {
+        expect(text, where).toContain("stagecraft/busybox:1.35");
+        expect(text, where).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        expect(text, where).not.toContain("52;c;");
+      }
       c.ws.close();
     });
   });
