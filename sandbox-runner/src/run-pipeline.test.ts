@@ -6,7 +6,8 @@ import { createPlainRenderer, terminalText as pageTerminalText } from "../../lib
 import type { ServerMessage } from "../../lib/protocol";
 import type { ImageReport } from "../../lib/report";
 import type { BuildOutcome } from "./build-backend";
-import { executeRun, SHUTDOWN_REASON, type PipelineDeps } from "./run-pipeline";
+import { BuildContextError } from "./build-context";
+import { authoringProblem, executeRun, SHUTDOWN_REASON, type PipelineDeps } from "./run-pipeline";
 
 const runId = "8b0f3c1e-6a53-4f55-9a4e-0d1f2a3b4c5d";
 
@@ -258,6 +259,21 @@ describe("executeRun", () => {
     expect(messages.find((m) => m.type === "error")).toMatchObject({ code: "internal" });
     expect(warn).toHaveBeenCalled();
     expect(calls.cleanup).toHaveLength(1);
+  });
+
+  it("names the exercise's problem when its context breaks the rules (an authoring error), before anything is built", async () => {
+    const { deps, calls } = fakeDeps({
+      makeContext: async () => {
+        throw new BuildContextError('context file "a.txt": symbolic links are not allowed');
+      },
+    });
+    const { outcome, messages } = await run({ ...deps, warn: () => undefined });
+    expect(outcome).toMatchObject({ state: "error", errorCode: "internal" });
+    expect(outcome.errorMessage).toBe(authoringProblem('context file "a.txt": symbolic links are not allowed'));
+    expect(outcome.errorMessage).toMatch(/^This exercise is broken, so nothing was built \(context file "a\.txt": symbolic links/);
+    expect(messages.find((m) => m.type === "error")).toMatchObject({ code: "internal", message: outcome.errorMessage });
+    expect(calls.built).toBe(0);
+    expect(calls.cleanup).toEqual([]); // no tag was ever chosen
   });
 
   it("reports engine_unavailable when the socket is gone", async () => {

@@ -6,10 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { Exercise } from "../../lib/lessons/schema";
+import { ContentError, type Exercise } from "../../lib/lessons/schema";
 import { signToken } from "../../lib/token";
 import { collectHealth, fixedLimitEntries } from "./health";
-import type { RunOutcome, RunRequest } from "./run-pipeline";
+import { authoringProblem, type RunOutcome, type RunRequest } from "./run-pipeline";
 import { createMemoryRunStore, type RunStore } from "./run-store";
 import { frameTooLargeMessage } from "./client-frame";
 import { createRunnerServer, type RunnerServer, type RunnerServerOptions } from "./server";
@@ -100,6 +100,23 @@ describe("runner server", () => {
     expect(await refusedWith(port, `/ws?token=nope`, { origin })).toBe(401);
     expect(await refusedWith(port, `/ws`, { origin })).toBe(401);
     expect(await refusedWith(port, `/elsewhere?token=${token}`, { origin })).toBe(404);
+  });
+
+  it("a course that does not load: internal naming the file and problem, no row, the connection lives on", async () => {
+    const { port, store } = await start({
+      loadExercise: async () => {
+        throw new ContentError("lessons/01-x/exercises/y/context/link", "context files must be regular files or folders (no symlinks)");
+      },
+    });
+    const client = await connect(port);
+    const runId = client.startRun();
+    const error = await client.next("error", runId);
+    expect(error).toMatchObject({ code: "internal" });
+    expect(error.message).toBe(
+      authoringProblem("lessons/01-x/exercises/y/context/link: context files must be regular files or folders (no symlinks)"),
+    );
+    expect(store.rows.has(runId)).toBe(false);
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
   });
 
   it("accepts a run, streams its events and records the submission's terminal state", async () => {
