@@ -27,7 +27,10 @@ export const SANDBOX_LIMITS = {
      * therefore ends the build as soon as BuildKit reports a clipped step.
      */
     logCapBytes: 1 * MiB,
-    /** Final image size above which the run fails and the image is deleted at once. */
+    /**
+     * Final image size above which the run fails (`image_too_large`) and the image is deleted at
+     * once, with its RUN steps' build-cache records (the LRU trim below would keep them).
+     */
     maxImageBytes: 2 * GiB,
     /**
      * Build cache kept after each run (least recently used goes first). Large enough for the
@@ -37,7 +40,11 @@ export const SANDBOX_LIMITS = {
      * At 2 GiB, lessons:verify saw steps re-run between two identical builds.
      */
     cacheKeepBytes: 6 * GiB,
-    /** Refuse new builds when the engine's data disk has less than this free. */
+    /**
+     * Refuse new builds (`disk_low`) when the engine's data disk has less than this free: room for
+     * a worst-case build (a 2 GiB image, and its layers again in the cache) before the disk fills.
+     * Tests raise it above the disk's real free space through `createEnginePipeline`'s `build`.
+     */
     minFreeDiskBytes: 5 * GiB,
   },
   /**
