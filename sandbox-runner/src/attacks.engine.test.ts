@@ -11,11 +11,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { createServer as createNetServer, type Server as NetServer } from "node:net";
+import { createConnection, createServer as createNetServer, type Server as NetServer } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadExercise } from "../../lib/lessons/load";
 import type { Exercise } from "../../lib/lessons/schema";
@@ -36,7 +34,7 @@ import {
 } from "./engine-harness";
 import { SANDBOX_LIMITS } from "./limits";
 import type { TestClient } from "./test-client";
-import { FIXTURE_EXERCISE_ID, FIXTURE_LESSONS_DIR, FIXTURE_SOLUTION as SOLUTION } from "./test-support";
+import { FIXTURE_EXERCISE_ID, FIXTURE_LESSONS_DIR, FIXTURE_SOLUTION as SOLUTION, hostProcessIds } from "./test-support";
 
 /**
  * Generous enough that a bomb is stopped by its cgroup cap, not the clock, on a busy machine; the
@@ -51,6 +49,8 @@ const tag = `atk${randomBytes(4).toString("hex")}`;
 const nextSleep = sleepMarkers(8_000);
 /** What every run's image tag looks like: 128 random bits, nothing a learner can guess. */
 const RUN_TAG = /^stagecraft-run\/[0-9a-f]{32}:latest$/;
+/** What must never reach a terminal: C0 controls but newline and tab, DEL, and the C1 range. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 let h: EngineHarness;
 let live: TestRunner;
@@ -185,8 +185,8 @@ describe("attacks on the real runner", () => {
       const { c, runId, other } = await attack("burn", `FROM ${BUSYBOX}\nRUN while :; do :; done # ${marker}\n`, { runner: hasty });
       expect(other.position).toBe(1);
       // The spinning shell sits in a step cgroup under BuildKit's parent, whose quota caps it.
-      await expect.poll(() => pidsWith(marker), { timeout: 30_000, interval: 200 }).not.toEqual([]);
-      const [pid] = await pidsWith(marker);
+      await expect.poll(() => hostProcessIds(marker), { timeout: 30_000, interval: 200 }).not.toEqual([]);
+      const [pid] = await hostProcessIds(marker);
       const cgroup = await readFile(`/proc/${pid}/cgroup`, "utf8");
       const cpuPath = /^\d+:[^:]*\bcpu\b[^:]*:(\/.*)$/m.exec(cgroup)?.[1] ?? "";
       expect(cpuPath).toMatch(/^\/docker\/buildkit\//);
@@ -304,12 +304,11 @@ describe("attacks on the real runner", () => {
       const runId = h.start(c, dockerfile);
       expect(await c.next("finished", runId, 60_000)).toMatchObject({ state: "passed" });
 
-      const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
       const page = buildText(c, runId);
       const steps = c.log.filter((m): m is Extract<ServerMessage, { type: "step" }> => m.type === "step" && m.runId === runId);
       const stored = h.row(runId)?.log ?? "";
       for (const [where, text] of [["page", page], ["steps", steps.map((s) => s.step.name).join("\n")], ["stored log", stored]] as const) {
-        expect(text, where).not.toMatch(controls);
+        expect(text, where).not.toMatch(CONTROL_CHARS);
       }
       // The output's sequences are gone with their payloads (step names quote the printf text itself).
       for (const payload of ["52;c;", "evil.invalid", "pwned-title", "c1-title", "[200~", "[1;31m", "[2J", "[?1049h"]) {
@@ -333,7 +332,7 @@ describe("attacks on the real runner", () => {
       const terminal = terminalText(createPlainRenderer(), error);
       for (const [where, text] of [["terminal", terminal], ["stored log", h.row(runId)?.log ?? ""]] as const) {
         expect(text, where).toContain("stagecraft/busybox:1.35");
-        expect(text, where).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        expect(text, where).not.toMatch(CONTROL_CHARS);
         expect(text, where).not.toContain("52;c;");
       }
       c.ws.close();
@@ -378,6 +377,7 @@ describe("attacks on the real runner", () => {
     it("FROM / ADD / COPY --from / # syntax= naming a listener on the host: admission_rejected on the line, zero connections", async () => {
       const addresses = ["127.0.0.1", "localhost", "127.1", "[::1]", ...hostAddresses()];
       expect(addresses.length).toBeGreaterThan(4); // the host has an address besides loopback
+      const other = await bystander();
       const forms = (a: string): [string, string, number][] => [
         [`FROM ${a}:${port}/stagecraft/busybox:1.35\n`, "base-image-not-allowed", 1],
         [`FROM ${BUSYBOX}\nADD http://${a}:${port}/payload.tar /p\n`, "add-remote-source", 2],
@@ -395,6 +395,7 @@ describe("attacks on the real runner", () => {
           c.ws.close();
         }),
       );
+      await other.done();
       await new Promise((r) => setTimeout(r, 500)); // a late dial would have arrived by now
       expect(connections).toBe(0);
     });
@@ -451,7 +452,10 @@ describe("attacks on the real runner", () => {
       // The refusals were not luck: A's image was there all along.
       expect((await docker.getImage(victimTag).inspect()).Id).toBe(victimId);
 
-      expect(await a.next("finished", aRun, 60_000)).toMatchObject({ state: "failed" }); // its CMD never exits
+      // A was graded as usual: built, non-root, and failing only the output check its CMD never ends.
+      expect(await a.next("finished", aRun, 60_000)).toMatchObject({ state: "failed" });
+      const graded = Object.fromEntries((await a.next("checks", aRun)).results.map((r) => [r.checkId, r.status]));
+      expect(graded).toEqual({ builds: "pass", greets: "fail", "non-root": "pass" });
       await h.expectNothingLeft(second, aRun);
       await expect(docker.getImage(victimId).inspect()).rejects.toMatchObject({ statusCode: 404 });
       a.ws.close();
@@ -617,6 +621,7 @@ describe("attacks on the real runner", () => {
       const c = await h.client(live, `context-${exerciseId.split("/")[0]}`);
       const tagsBefore = live.buildTags.length;
       const runId = h.start(c, SOLUTION, { exerciseId });
+      const other = await bystander();
       const error = await c.next("error", runId, 30_000);
       expect(error.code).toBe("internal");
       expect(error.message).toMatch(/^This exercise is broken, so nothing was built \(/);
@@ -629,9 +634,9 @@ describe("attacks on the real runner", () => {
         expect(await c.next("finished", runId)).toMatchObject({ state: "error" });
         await expect.poll(() => h.row(runId)).toMatchObject({ state: "error", errorCode: "internal", errorMessage: expect.stringMatching(problem) });
       }
-      expect(live.buildTags.length).toBe(tagsBefore);
       expect(c.log.some((m) => m.type === "step" && m.runId === runId)).toBe(false);
-      await expect.poll(() => live.runner.queue.stats()).toMatchObject({ running: 0, queued: 0 });
+      await other.done();
+      expect(live.buildTags.length).toBe(tagsBefore + 1); // the bystander's build, and nothing else
       c.ws.close();
     });
   });
@@ -689,15 +694,6 @@ describe("attacks on the real runner", () => {
   });
 });
 
-/** Host pids whose command line contains `marker`. */
-async function pidsWith(marker: string): Promise<number[]> {
-  const { stdout } = await promisify(execFile)("ps", ["-eo", "pid=,args="]);
-  return stdout
-    .split("\n")
-    .filter((l) => l.includes(marker) && !l.includes("ps -eo"))
-    .map((l) => Number(l.trim().split(/\s+/)[0]));
-}
-
 type SeenRequest = { method: string; path: string; headers: Record<string, string> };
 
 /**
@@ -705,7 +701,6 @@ type SeenRequest = { method: string; path: string; headers: Record<string, strin
  * headers (bodies are not parsed: request heads are picked out of the byte stream as it passes).
  */
 async function engineProxy(socketPath: string) {
-  const { createConnection } = await import("node:net");
   const requests: SeenRequest[] = [];
   const server = createNetServer((client) => {
     const engine = createConnection("/var/run/docker.sock");

@@ -68,8 +68,19 @@ export function freePort(): Promise<number> {
  * since busybox `sh -c "a && b"` execs its last command.
  */
 export async function hostProcesses(marker: string, opts: { exact?: boolean } = {}): Promise<string[]> {
-  const { stdout } = await promisify(execFile)("ps", ["-eo", "args"]);
+  return (await matchingProcesses(marker, opts)).map((p) => p.args);
+}
+
+/** The ids of the host processes `hostProcesses` finds, e.g. to read their cgroup. */
+export async function hostProcessIds(marker: string, opts: { exact?: boolean } = {}): Promise<number[]> {
+  return (await matchingProcesses(marker, opts)).map((p) => p.pid);
+}
+
+async function matchingProcesses(marker: string, opts: { exact?: boolean }): Promise<{ pid: number; args: string }[]> {
+  const { stdout } = await promisify(execFile)("ps", ["-eo", "pid=,args="]);
   return stdout
     .split("\n")
-    .filter((line) => (opts.exact ? line.trim() === marker : line.includes(marker) && !line.includes("ps -eo")));
+    .map((line) => /^\s*(\d+)\s(.*)$/.exec(line))
+    .flatMap((m) => (m ? [{ pid: Number(m[1]), args: m[2]! }] : []))
+    .filter(({ args }) => (opts.exact ? args.trim() === marker : args.includes(marker) && !args.includes("ps -eo")));
 }
