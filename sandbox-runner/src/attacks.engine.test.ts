@@ -117,10 +117,11 @@ async function attack(learner: string, dockerfile: string, o: { exerciseId?: str
   return { c, runId, other };
 }
 
-/** Build output (not runner notes) of one run as the page got it, and what the page would show. */
+/** Every log frame of one run as the page got it. */
 function buildLogs(c: TestClient, runId: string) {
   return c.log.filter((m): m is Extract<ServerMessage, { type: "log" }> => m.type === "log" && m.runId === runId);
 }
+/** The build's own output of one run (no runner notes), as one text. */
 const buildText = (c: TestClient, runId: string) =>
   buildLogs(c, runId)
     .filter((l) => l.stream !== "runner")
@@ -590,6 +591,8 @@ describe("attacks on the real runner", () => {
         /context files must be regular files or folders \(no symlinks\)/,
       ],
       [
+        // The loader lists context/ from disk, where no name holds `..`; the runner's tar maker
+        // refuses one anyway, in case a future loader (say, a manifest of files) lets it through.
         "a `../` name",
         async () => {
           tampered.set("dotdot", (ex) => ({ ...ex, contextFiles: [...ex.contextFiles, "../../../../etc/hostname"] }));
