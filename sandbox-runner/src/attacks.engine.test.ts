@@ -286,6 +286,26 @@ describe("attacks on the real runner", () => {
   });
 
   describe("hostile output", () => {
+    it("a log flood spread over steps that each stay under BuildKit's clip: the total cap stops the build (log_limit)", async () => {
+      const marker = `${tag}-spread`;
+      const perStep = 150 * KiB;
+      const steps = Math.ceil(TEST_BUILD.logCapBytes / perStep) + 2;
+      const runs = Array.from({ length: steps }, (_, i) => `RUN yes ${marker}-${i} | head -c ${perStep}`).join("\n");
+      const { c, runId, other } = await attack("spread", `FROM ${BUSYBOX}\n${runs}\n`);
+      const error = await c.next("error", runId, 60_000);
+      expect(error).toMatchObject({ code: "log_limit", message: expect.stringMatching(/printed more than 1\.0 MiB of output and was stopped/) });
+      expect(await c.next("finished", runId, 10_000)).toMatchObject({ state: "error" });
+      const bytes = Buffer.byteLength(buildText(c, runId));
+      expect(bytes).toBeGreaterThan(TEST_BUILD.logCapBytes - perStep);
+      expect(bytes).toBeLessThanOrEqual(TEST_BUILD.logCapBytes);
+      // Stopped: the last steps never printed.
+      expect(buildText(c, runId)).not.toContain(`${marker}-${steps - 1}`);
+      await expect.poll(() => h.row(runId)).toMatchObject({ state: "error", errorCode: "log_limit" });
+      await other.done();
+      await h.expectNothingLeft(live, runId, { marker, contains: true });
+      c.ws.close();
+    });
+
     it("terminal escape sequences in build output and step names reach the page and the stored log as plain text", async () => {
       const c = await h.client(live, "escapes");
       // Written with printf's octal escapes, so the Dockerfile itself is plain text ...
