@@ -131,13 +131,15 @@ export async function runContainer(
     image,
     { ...(opts.cmd && { cmd: opts.cmd }) },
     async (service) => {
-      // SIGKILL at the deadline: a hanging program gets no grace period. The kill fails (409) when
-      // the program exited on its own just before it, and then the run did not time out.
+      // SIGKILL at the deadline: a hanging program gets no grace period. The kill fails with 409
+      // when the program exited on its own just before it, and then the run did not time out. Any
+      // other failure (the engine answers 500 when it is slow to see the exit) comes after its own
+      // "is it running?" check, so the program was still running at the deadline: a timeout.
       let killed: Promise<boolean> | undefined;
       const timer = setTimeout(() => {
         killed = service.container.kill().then(
           () => true,
-          () => false,
+          (err: unknown) => statusOf(err) !== 409,
         );
       }, opts.timeoutMs);
       let exit: ServiceExit;
