@@ -185,8 +185,7 @@ async function runSections(plan: Plan, runner: RunnerChild, docker: ReturnType<t
   if (plan.sections.includes("memory") && results.memory) {
     const missing = Math.max(0, plan.memoryRuns - runnerRuns);
     console.log(`memory: ${missing} more tiny run(s) to reach ${plan.memoryRuns} runs`);
-    const perLearner = Math.ceil(missing / 5);
-    if (missing > 0) await benchQueueLevel({ runner, learners: Math.min(5, missing), runsPerLearner: perLearner, ...tiny, onRunnerRun: counted });
+    if (missing > 0) await benchQueueLevel({ runner, learners: Math.min(5, missing), runsPerLearner: 0, totalRuns: missing, ...tiny, onRunnerRun: counted });
     const after = await runner.memory();
     await new Promise((r) => setTimeout(r, 5_000));
     results.memory.afterRuns = { runs: runnerRuns, rssKiB: after.rssKiB, hwmKiB: after.hwmKiB, settledRssKiB: (await runner.memory()).rssKiB };

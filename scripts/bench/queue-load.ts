@@ -31,6 +31,8 @@ export async function benchQueueLevel(opts: {
   runner: RunnerChild;
   learners: number;
   runsPerLearner: number;
+  /** Exactly this many runs in all, spread over the learners (instead of runsPerLearner each). */
+  totalRuns?: number;
   exerciseId: string;
   dockerfile: string;
   onRunnerRun(): void;
@@ -43,8 +45,10 @@ export async function benchQueueLevel(opts: {
   const t0 = performance.now();
   try {
     await Promise.all(
-      learners.map(async (learner) => {
-        for (let k = 0; k < opts.runsPerLearner; k += 1) {
+      learners.map(async (learner, i) => {
+        const total = opts.totalRuns;
+        const mine = total === undefined ? opts.runsPerLearner : Math.floor(total / opts.learners) + (i < total % opts.learners ? 1 : 0);
+        for (let k = 0; k < mine; k += 1) {
           const firstAttempt = performance.now();
           let run: RunTiming;
           for (;;) {

@@ -25,6 +25,8 @@ export type RunTiming = {
   reportMs?: number;
   checksMs?: number;
   finishedMs?: number;
+  /** Names of the build's steps that came from the cache (proves a cold run was cold). */
+  cachedSteps: string[];
   /** The runner's own build time (`finished.buildMs`: start of build → end of the HTTP stream). */
   runnerBuildMs?: number;
 };
@@ -40,7 +42,7 @@ export async function connectLearner(runner: RunnerChild, id: string): Promise<L
 export function timedRun(learner: Learner, exerciseId: string, dockerfile: string, timeoutMs = 600_000): Promise<RunTiming> {
   const { ws } = learner.client;
   const runId = randomUUID();
-  const t: RunTiming = { runId, state: "refused" };
+  const t: RunTiming = { runId, state: "refused", cachedSteps: [] };
   let t0 = 0;
   let accepted = false;
   return new Promise<RunTiming>((resolve, reject) => {
@@ -59,6 +61,7 @@ export function timedRun(learner: Learner, exerciseId: string, dockerfile: strin
           return;
         case "step":
           t.firstBuildEventMs ??= at;
+          if (m.step.status === "cached" && !t.cachedSteps.includes(m.step.name)) t.cachedSteps.push(m.step.name);
           if (t.reportMs === undefined && t.checksMs === undefined) t.buildDoneMs = at;
           return;
         case "log":
