@@ -43,17 +43,27 @@ export async function benchGradedRuns(opts: GradedRunsOptions): Promise<Exercise
 async function benchExercise(opts: GradedRunsOptions, exercise: Exercise, learner: Learner): Promise<ExerciseSamples> {
   const id = `${exercise.lessonSlug}/${exercise.name}`;
   const samples: ExerciseSamples = { exercise: id, runner: { cold: [], cached: [] }, raw: { cold: [], cached: [] } };
+  // On a busy shared machine one run can fail (a probe that times out): it is reported and left
+  // out of the medians, where the n shows it, instead of ending the whole bench.
   const viaRunner = async (dockerfile: string) => {
     const t = await timedRun(learner, id, dockerfile);
     opts.onRunnerRun();
-    if (t.state !== "passed") throw new Error(`${id}: the solution did not pass through the runner (${t.state}${t.refusedCode ? `: ${t.refusedCode}` : ""})`);
+    if (t.state !== "passed") opts.progress(`${id}: a runner run ended ${t.state}${t.errorCode ?? t.refusedCode ? ` (${t.errorCode ?? t.refusedCode})` : ""}; left out`);
     return t;
   };
-  const raw = async (dockerfile: string) =>
-    rawGradedRun(opts.docker, opts.socketPath, exercise, dockerfile, await makeBuildContext(exercise, dockerfile));
+  const raw = async (dockerfile: string): Promise<RawTiming> => {
+    try {
+      return await rawGradedRun(opts.docker, opts.socketPath, exercise, dockerfile, await makeBuildContext(exercise, dockerfile));
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      opts.progress(`${id}: a raw run failed (${error}); left out`);
+      return { buildMs: Number.NaN, gradedMs: Number.NaN, checkMs: {}, error };
+    }
+  };
 
-  // Unmeasured: puts the solution's steps in the cache for the cached rounds.
-  await viaRunner(exercise.solution);
+  // Unmeasured: puts the solution's steps in the cache for the cached rounds, and proves it passes.
+  const warm = await viaRunner(exercise.solution);
+  if (warm.state !== "passed") throw new Error(`${id}: the solution did not pass through the runner (${warm.state}); see the runner log`);
   const commands = runCommands(exercise.solution);
   for (let round = 1; round <= opts.rounds; round += 1) {
     const runnerFirst = round % 2 === 1;

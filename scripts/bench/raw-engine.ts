@@ -69,7 +69,7 @@ export function rawBuild(socketPath: string, context: Buffer, tag: string): Prom
 }
 
 /** Milliseconds: the build, the whole graded run, and each check's share of it (by check id). */
-export type RawTiming = { buildMs: number; gradedMs: number; checkMs: Record<string, number> };
+export type RawTiming = { buildMs: number; gradedMs: number; checkMs: Record<string, number>; error?: string };
 
 /**
  * Build, inspect and grade `dockerfile` for `exercise` directly; `context` is the tar the runner
