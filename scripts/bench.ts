@@ -16,8 +16,9 @@
  *   npm run bench -- --quick                   small n, a smoke run (≈ 2 min)
  *   npm run bench -- --only queue --quick      one section (repeatable: --only runs --only memory)
  *   npm run bench -- --rounds 7 --exercise go/static-go-service
+ *   npm run bench -- --render tmp/bench/latest.json --out tmp/bench/again   tables of a saved run
  */
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -51,6 +52,8 @@ type Plan = {
   memoryRuns: number;
   outDir: string;
   databaseUrl?: string;
+  /** Re-render the tables of a saved latest.json instead of measuring. */
+  render?: string;
 };
 
 export function planFromArgs(argv: string[]): Plan {
@@ -64,6 +67,7 @@ export function planFromArgs(argv: string[]): Plan {
       out: { type: "string", default: "tmp/bench" },
       "database-url": { type: "string" },
       "memory-runs": { type: "string" },
+      render: { type: "string" },
     },
   });
   const quick = values.quick ?? false;
@@ -98,12 +102,18 @@ export function planFromArgs(argv: string[]): Plan {
     memoryRuns: whole("memory-runs", values["memory-runs"], quick ? 10 : 200),
     outDir: values.out!,
     ...(values["database-url"] && { databaseUrl: values["database-url"] }),
+    ...(values.render && { render: values.render }),
   };
 }
 
 async function main(): Promise<number> {
   const plan = planFromArgs(process.argv.slice(2));
   const env = parseEnv(process.env);
+  if (plan.render) {
+    const doc = JSON.parse(await readFile(plan.render, "utf8")) as BenchDocument;
+    await publish({ ...doc, tables: allTables(doc.results, Number(doc.options.queueMax ?? env.RUNNER_QUEUE_MAX)) }, plan.outDir);
+    return 0;
+  }
   const docker = createDocker(env.DOCKER_SOCKET);
   if (!(await pingEngine(docker))) {
     throw new BenchSetupError(`The Docker engine at ${env.DOCKER_SOCKET} is not answering: start dockerd (or set DOCKER_SOCKET), then run the bench again.`);
@@ -132,30 +142,43 @@ async function main(): Promise<number> {
     const databaseUrl = plan.databaseUrl ?? tempDb!.url;
     console.log(`runner: a child process on ${redact(databaseUrl)}; its log is ${path.join(plan.outDir, "runner.log")}`);
     runner = await startRunnerChild({ databaseUrl, lessonsDir, logFile: path.join(plan.outDir, "runner.log") });
+    const child = runner;
+    process.once("SIGINT", () => {
+      console.error("\nbench: interrupted; stopping the runner (it cleans up its running build)");
+      void child.stop().finally(() => process.exit(130));
+    });
     const results = await runSections(plan, runner, docker, env.DOCKER_SOCKET, exercises);
 
     machine.loadAtEnd = loadAverage();
     const tables = allTables(results, env.RUNNER_QUEUE_MAX);
-    const doc: BenchDocument = {
-      startedAt: startedAt.toISOString(),
-      durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      options: { ...plan, databaseUrl: plan.databaseUrl && redact(plan.databaseUrl) },
-      machine,
-      tables,
-      results,
-    };
-    const header = `Stagecraft bench, ${doc.startedAt}, ${doc.durationS} s\n${machineLine(machine)}`;
-    console.log(`\n${header}\n\n${tables.map(renderText).join("\n\n")}\n`);
-    const markdown = `${header.split("\n").join("  \n")}\n\n${tables.map(renderMarkdown).join("\n\n")}\n`;
-    await writeFile(path.join(plan.outDir, "latest.json"), `${JSON.stringify(doc, null, 2)}\n`);
-    await writeFile(path.join(plan.outDir, "latest.md"), markdown);
-    console.log(`written: ${path.join(plan.outDir, "latest.json")} and latest.md`);
+    await publish(
+      {
+        startedAt: startedAt.toISOString(),
+        durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+        options: { ...plan, databaseUrl: plan.databaseUrl && redact(plan.databaseUrl), queueMax: env.RUNNER_QUEUE_MAX },
+        machine,
+        tables,
+        results,
+      },
+      plan.outDir,
+    );
     return 0;
   } finally {
     await runner?.stop();
     await rm(work, { recursive: true, force: true });
     for (const cleanup of cleanups) await cleanup();
   }
+}
+
+/** Prints the tables under the machine line and writes latest.json and latest.md. */
+async function publish(doc: BenchDocument, outDir: string): Promise<void> {
+  const header = `Stagecraft bench, ${doc.startedAt}, ${doc.durationS} s\n${machineLine(doc.machine)}`;
+  console.log(`\n${header}\n\n${doc.tables.map(renderText).join("\n\n")}\n`);
+  const markdown = `${header.split("\n").join("  \n")}\n\n${doc.tables.map(renderMarkdown).join("\n\n")}\n`;
+  await mkdir(outDir, { recursive: true });
+  await writeFile(path.join(outDir, "latest.json"), `${JSON.stringify(doc, null, 2)}\n`);
+  await writeFile(path.join(outDir, "latest.md"), markdown);
+  console.log(`written: ${path.join(outDir, "latest.json")} and latest.md`);
 }
 
 async function runSections(plan: Plan, runner: RunnerChild, docker: ReturnType<typeof createDocker>, socketPath: string, exercises: Exercise[]): Promise<BenchResults> {

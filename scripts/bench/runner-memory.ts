@@ -4,7 +4,7 @@
  * after a number of runs.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { newNonce } from "./cold";
+import { coldDockerfile, newNonce } from "./cold";
 import type { RunnerChild } from "./runner-child";
 import { connectLearner, timedRun, type RunTiming } from "./ws-run";
 
@@ -44,7 +44,9 @@ export async function floodPeak(opts: { runner: RunnerChild; exerciseId: string;
   const runs: RunTiming[] = [];
   try {
     for (let i = 0; i < opts.floods; i += 1) {
-      runs.push(await timedRun(learner, opts.exerciseId, FLOOD_DOCKERFILE));
+      // A flooding step that completed before the cap stopped the build is cached like any other,
+      // and a cached step prints nothing: every flood needs a step of its own.
+      runs.push(await timedRun(learner, opts.exerciseId, coldDockerfile(FLOOD_DOCKERFILE, newNonce())));
       opts.onRunnerRun();
     }
   } finally {

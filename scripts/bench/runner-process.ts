@@ -9,7 +9,7 @@
  *   could undo a lower cap another suite set for its own test. Raw builds run under the same
  *   cgroup, so the comparison is fair either way.
  *
- * Prints one `listening <url>` line on stdout once the socket is open; stops on SIGTERM.
+ * Prints one `listening <url>` line on stdout once the socket is open; stops on SIGTERM or SIGINT.
  */
 import { startRunner } from "../../sandbox-runner/src/main";
 
@@ -19,11 +19,15 @@ async function main() {
   const started = await startRunner({ sweepEngine: false, applyCgroupLimits: false, log: quiet });
   console.log(`listening ${started.url}`);
   let stopping = false;
-  process.on("SIGTERM", () => {
+  const stop = () => {
     if (stopping) return;
     stopping = true;
+    // Running builds are aborted and cleaned up by the runner itself, as on a deploy.
     void started.stop().then(() => process.exit(0));
-  });
+  };
+  process.on("SIGTERM", stop);
+  // Ctrl-C on the bench reaches this process too (same process group).
+  process.on("SIGINT", stop);
 }
 
 main().catch((err: unknown) => {
