@@ -87,4 +87,4 @@ async function benchExercise(opts: GradedRunsOptions, exercise: Exercise, learne
   return samples;
 }
 
-const ms = (v: number | undefined) => (v === undefined ? "—" : `${Math.round(v)} ms`);
+const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "—" : `${Math.round(v)} ms`);
