@@ -30,6 +30,7 @@ describe("bench tables", () => {
     expect(build!.rows[0]).toEqual(["c/static-c-tool", "cold", "1200 ms (2)", "1000 ms (2)", "×1.20", "+200 ms"]);
     expect(build!.rows[1]).toEqual(["c/static-c-tool", "cached", "320 ms (2)", "260 ms (2)", "×1.23", "+60 ms"]);
     expect(build!.note).toContain("Steps still cached in cold runner runs: [build 2/4] WORKDIR /src.");
+    expect(whole!.note).toBe("Runs that did not pass are left out of every median (the n shows it): c/static-c-tool cold: runner error.");
     expect(whole!.rows[0]).toEqual(["c/static-c-tool", "cold", "2100 ms (2)", "1900 ms (2)", "×1.11", "+200 ms"]);
     expect(first!.rows.at(-1)).toEqual(["runner/hello (tiny busybox, queue row 1)", "cached", "50 ms", "60 ms", "2"]);
   });

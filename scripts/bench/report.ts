@@ -72,6 +72,7 @@ export function gradedTables(samples: ExerciseSamples[], tinyFirstEvents?: numbe
       title: "2. Whole graded run: runner (start frame → check results) vs build + inspect + checks straight through the Engine API",
       columns: cols,
       rows: whole,
+      note: `Runs that did not pass are left out of every median (the n shows it): ${leftOut(samples)}.`,
     },
     {
       title: "3. Start frame → first build event (step or build log) through the runner",
@@ -79,6 +80,17 @@ export function gradedTables(samples: ExerciseSamples[], tinyFirstEvents?: numbe
       rows: first,
     },
   ];
+}
+
+function leftOut(samples: ExerciseSamples[]): string {
+  const parts = samples.flatMap((s) =>
+    CACHES.flatMap((cache) => {
+      const runner = s.runner[cache].filter((r) => r.state !== "passed").map((r) => `runner ${r.state}${r.errorCode ? ` (${r.errorCode})` : ""}`);
+      const raw = s.raw[cache].filter((r) => r.error !== undefined).map((r) => `raw: ${r.error}`);
+      return [...runner, ...raw].map((what) => `${s.exercise} ${cache}: ${what}`);
+    }),
+  );
+  return parts.length ? parts.join("; ") : "none";
 }
 
 export function queueTable(levels: LevelResult[], queueMax: number): Table {
