@@ -85,7 +85,7 @@ export function gradedTables(samples: ExerciseSamples[], tinyFirstEvents?: numbe
 function leftOut(samples: ExerciseSamples[]): string {
   const parts = samples.flatMap((s) =>
     CACHES.flatMap((cache) => {
-      const runner = s.runner[cache].filter((r) => r.state !== "passed").map((r) => `runner ${r.state}${r.errorCode ? ` (${r.errorCode})` : ""}`);
+      const runner = s.runner[cache].filter((r) => r.state !== "passed").map((r) => `runner ${r.state}${r.errorCode ? ` (${r.errorCode})` : ""}${r.failedChecks?.length ? ` (${r.failedChecks.join(", ")} did not pass)` : ""}`);
       const raw = s.raw[cache].filter((r) => r.error !== undefined).map((r) => `raw: ${r.error}`);
       return [...runner, ...raw].map((what) => `${s.exercise} ${cache}: ${what}`);
     }),

@@ -27,6 +27,8 @@ export type RunTiming = {
   finishedMs?: number;
   /** Names of the build's steps that came from the cache (proves a cold run was cold). */
   cachedSteps: string[];
+  /** Ids of checks that did not pass (on a busy machine a probe can time out). */
+  failedChecks?: string[];
   /** The runner's own build time (`finished.buildMs`: start of build → end of the HTTP stream). */
   runnerBuildMs?: number;
 };
@@ -72,6 +74,7 @@ export function timedRun(learner: Learner, exerciseId: string, dockerfile: strin
           return;
         case "checks":
           t.checksMs = at;
+          t.failedChecks = m.results.filter((r) => r.status !== "pass").map((r) => r.checkId);
           return;
         case "error":
           if (!accepted) {
