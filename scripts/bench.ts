@@ -12,8 +12,8 @@
  * Not a test: figures depend on the machine and go in notes, not assertions. Safe on a shared
  * engine: it removes only its own images, containers and the cache records of its own cold builds.
  *
- *   npm run bench                              everything (≈ 15 min on 2 cores)
- *   npm run bench -- --quick                   small n, a smoke run (≈ 2 min)
+ *   npm run bench                              everything (≈ 12 min on 2 busy cores)
+ *   npm run bench -- --quick                   small n, a smoke run (≈ 2–3 min)
  *   npm run bench -- --only queue --quick      one section (repeatable: --only runs --only memory)
  *   npm run bench -- --rounds 7 --exercise go/static-go-service
  *   npm run bench -- --render tmp/bench/latest.json --out tmp/bench/again   tables of a saved run
