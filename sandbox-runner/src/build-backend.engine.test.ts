@@ -197,9 +197,15 @@ RUN cat /artifact
   });
 
   it("treats a clipped step as log_limit even when it would have finished", async () => {
-    const r = await build(`FROM ${BUSYBOX}\nRUN echo burst-${run} && yes | head -c 5000000\n`, realCaps);
+    const dockerfile = `FROM ${BUSYBOX}\nRUN echo burst-${run} && yes | head -c 5000000\n`;
+    const r = await build(dockerfile, realCaps);
     expect(r.outcome).toMatchObject({ ok: false, code: "log_limit", message: expect.stringMatching(/^Step #\d+ printed more than 200 KiB/) });
     expect(output(r)).toContain(CLIP_LINE);
+    // The step may have finished before the stop reached BuildKit; its cache record is deleted,
+    // so the same Dockerfile floods (and is stopped) again instead of skipping the step silently.
+    const again = await build(dockerfile, realCaps);
+    expect(again.outcome).toMatchObject({ ok: false, code: "log_limit" });
+    expect(again.steps.some((s) => s.name.includes(`burst-${run}`) && s.status === "cached")).toBe(false);
   });
 
   it("lets a step print 100 KiB and the build succeed, under the real caps", async () => {

@@ -62,6 +62,9 @@ export function buildQuery(tag: string, target?: string): Record<string, string>
   return { t: tag, version: "2", networkmode: "none", pull: "0", rm: "1", forcerm: "1", ...(target !== undefined && { target }) };
 }
 
+/** How long a build stopped for its output keeps trying to delete its flooding step's cache record. */
+const LOG_LIMIT_SETTLE_MS = 2_000;
+
 type Stop = { code: Exclude<FailureCode, "build_failed" | "image_too_large">; message: string; stepNote: string };
 
 export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
@@ -164,6 +167,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
     if (stopped) {
       // Steps still running were killed with the request; say so instead of leaving them spinning.
       tracker.interrupt(stopped.stepNote).forEach((s) => opts.onStep(s));
+      // A flooding step that finished before the stop reached BuildKit is cached like any other:
+      // the same Dockerfile would then skip it silently and end `failed`, not `log_limit`.
+      if (stopped.code === "log_limit") await pruneRunSteps(opts.docker, tracker.steps(), startedAt, LOG_LIMIT_SETTLE_MS);
       return fail(stopped.code, stopped.message);
     }
     if (daemonError !== undefined) return fail("build_failed", failureMessage(tracker, daemonError));
@@ -194,8 +200,7 @@ async function finish(
     await cleanupImage(opts.docker, opts.tag);
     // Its layers stay in the build cache, where the size-bounded prune would keep them: a learner
     // could otherwise park up to the cache budget of waste per run. Deleted now, best effort.
-    const commands = steps.flatMap((s) => /^\[[^\]]*\] RUN (.+)$/.exec(s.name)?.slice(1) ?? []);
-    await pruneRunRecords(opts.docker, { since: startedAt, commands }).catch(() => 0);
+    await pruneRunSteps(opts.docker, steps, startedAt);
     return {
       ok: false,
       code: "image_too_large",
@@ -205,6 +210,22 @@ async function finish(
     };
   }
   return { ok: true, imageId: imageId ?? info.Id, buildMs, steps, sizeBytes: info.Size };
+}
+
+/**
+ * Deletes the cache records of this build's RUN steps (best effort; see `pruneRunRecords`). After a
+ * stopped build, BuildKit may still be committing (or holding) the step's record for a moment, so
+ * `settleMs` keeps trying until one is deleted or the time is up; a step that was really cut off
+ * leaves no record and costs the whole wait, which only stopped builds pay.
+ */
+async function pruneRunSteps(docker: Docker, steps: readonly BuildStep[], since: number, settleMs = 0): Promise<void> {
+  const commands = steps.flatMap((s) => /^\[[^\]]*\] RUN (.+)$/.exec(s.name)?.slice(1) ?? []);
+  const deadline = performance.now() + settleMs;
+  for (;;) {
+    const pruned = await pruneRunRecords(docker, { since, commands }).catch(() => 0);
+    if (pruned > 0 || performance.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 function failureMessage(tracker: ReturnType<typeof createStepTracker>, daemonError: string): string {
