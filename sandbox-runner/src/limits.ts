@@ -79,10 +79,18 @@ export const SANDBOX_LIMITS = {
   queue: {
     /** One build at a time per engine makes the cgroup caps per-build caps. */
     buildSlots: 1,
-    /** Waiting runs beyond this answer `busy`. */
+    /**
+     * Waiting runs beyond this answer `busy`: a class of 30 finds most of itself in line, and the
+     * runner never knows more than `buildSlots + maxQueued` runs (a queue entry is a few hundred
+     * bytes, but each run also holds its learner's socket and Dockerfile).
+     */
     maxQueued: 20,
-    /** Per learner: one running or queued run at a time. */
-    perLearner: 1,
+    /**
+     * Per learner, first come first served: one run building and one more waiting, e.g. a second
+     * tab's (the page's Run button allows one at a time). A third start answers `already_running`.
+     * A learner's waiting run never starts beside their running one, even with more build slots.
+     */
+    perLearner: { running: 1, queued: 1 },
   },
   /**
    * Bounds on single Engine API calls outside the build stream. A daemon that accepts the

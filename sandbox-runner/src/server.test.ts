@@ -203,13 +203,21 @@ describe("runner server", () => {
     expect(client.messages.filter((m) => m.type === "error")).toHaveLength(0); // one answer per window
   });
 
-  it("allows one run per learner, queues others with positions, and answers busy when full", async () => {
+  it("allows one running and one waiting run per learner, queues others with positions, and answers busy when full", async () => {
     const { port, pipeline } = await start();
     const a = await connect(port, { learner: "a" });
+    const otherTab = await connect(port, { learner: "a" });
     const runA = a.startRun();
     await a.next("accepted", runA);
-    const again = a.startRun();
-    expect(await a.next("error", again)).toMatchObject({ code: "already_running" });
+    const secondA = otherTab.startRun();
+    expect(await otherTab.next("accepted", secondA)).toMatchObject({ position: 1 });
+    const third = a.startRun();
+    expect(await a.next("error", third)).toMatchObject({
+      code: "already_running",
+      message: expect.stringMatching(/one building and one waiting is the most per learner/),
+    });
+    otherTab.cancel(secondA);
+    expect(await otherTab.next("finished", secondA)).toMatchObject({ state: "cancelled" });
 
     const b = await connect(port, { learner: "b" });
     const c = await connect(port, { learner: "c" });
