@@ -123,10 +123,14 @@ export const SANDBOX_LIMITS = {
      * connection stays usable; beyond it the socket is closed (1009) without reading further.
      */
     hardMaxFrameBytes: 8 * MiB,
-    /** Messages per connection per 10 s window before `rate_limited`. */
+    /**
+     * Messages per connection per 10 s window. A page sends a start and maybe a cancel per run, so
+     * 20 is far above honest use. Over it: one `rate_limited` answer per window, later frames are
+     * ignored, and past five times the budget the socket is closed (1008) (message-rate.ts).
+     */
     messagesPerWindow: 20,
     windowMs: 10_000,
-    /** Close connections with no traffic for this long. */
+    /** Close connections with no traffic for this long (4000), unless one of their runs is going. */
     idleTimeoutMs: 10 * 60_000,
     /** Coalesce log chunks into one frame at most this often. */
     logFlushMs: 50,
