@@ -35,6 +35,8 @@ export function prng(seed: number) {
 }
 
 type Rng = ReturnType<typeof prng>;
+/** The runner's limits a frame's expected answer depends on (SANDBOX_LIMITS.socket). */
+export type FrameLimits = { maxFrameBytes: number; maxJsonDepth: number };
 
 /** Exercise ids that look plausible and name nothing (the fixture course has `runner/hello`). */
 const NO_SUCH_EXERCISES = [
@@ -88,13 +90,15 @@ function randomString(rng: Rng, length: number): string {
   return s;
 }
 
-function nested(rng: Rng, depth: number): string {
+/** JSON nested `levels` deep: arrays or objects around a scalar, or around `{}` (one level more). */
+function nested(rng: Rng, levels: number): { json: string; depth: number } {
   const [open, close] = rng.pick([
     ["[", "]"],
     ['{"a":', "}"],
     ['{"type":', "}"],
   ] as const);
-  return open.repeat(depth) + rng.pick(["1", "null", '"x"', "{}"]) + close.repeat(depth);
+  const inner = rng.pick(["1", "null", '"x"', '"[{"', "{}"]);
+  return { json: open.repeat(levels) + inner + close.repeat(levels), depth: levels + (inner === "{}" ? 1 : 0) };
 }
 
 const start = (runId: unknown, exerciseId: unknown, dockerfile: unknown = TINY_DOCKERFILE) => ({
@@ -104,8 +108,11 @@ const start = (runId: unknown, exerciseId: unknown, dockerfile: unknown = TINY_D
   files: { Dockerfile: dockerfile },
 });
 
+/** Around the runner's depth limit as often as far beyond it. */
+const depth = (rng: Rng, limits: FrameLimits) => (rng.next() < 0.5 ? 1 + rng.int(limits.maxJsonDepth + 8) : 1 + rng.int(20_000));
+
 /** One generator per family of abuse; each frame says what the runner must answer. */
-const FAMILIES: ((rng: Rng) => FuzzFrame)[] = [
+const FAMILIES: ((rng: Rng, limits: FrameLimits) => FuzzFrame)[] = [
   // Random bytes, as a binary frame (text frames must be UTF-8: see the 1007 test).
   (rng) => ({ kind: "random-bytes", data: Buffer.from(Array.from({ length: rng.int(2_000) }, () => rng.int(256))), binary: true, expect: invalid() }),
   // A perfectly good start, but binary.
@@ -130,10 +137,14 @@ const FAMILIES: ((rng: Rng) => FuzzFrame)[] = [
     return text("unknown-type", JSON.stringify({ type: rng.pick(UNKNOWN_TYPES), runId }), invalid(runId));
   },
   (rng) => text("missing-fields", JSON.stringify({ type: rng.pick(["start", "cancel"]) }), invalid()),
-  (rng) => text("deep-nesting", nested(rng, 1 + rng.int(20_000)), invalid()),
-  (rng) => {
+  (rng, limits) => text("deep-nesting", nested(rng, depth(rng, limits)).json, invalid()),
+  (rng, limits) => {
     const runId = rng.uuid();
-    return text("deep-dockerfile", `{"type":"start","runId":"${runId}","exerciseId":"runner/nope","files":{"Dockerfile":${nested(rng, 1 + rng.int(5_000))}}}`, invalid(runId));
+    const dockerfile = nested(rng, depth(rng, limits));
+    // Two levels for the message and its `files`. Nested too deep, the frame is refused unread,
+    // so its run id is not known.
+    const answer = invalid(2 + dockerfile.depth > limits.maxJsonDepth ? null : runId);
+    return text("deep-dockerfile", `{"type":"start","runId":"${runId}","exerciseId":"runner/nope","files":{"Dockerfile":${dockerfile.json}}}`, answer);
   },
   // Keys that pollute prototypes in naive merges; the frames are otherwise valid and name no run.
   (rng) => {
@@ -179,9 +190,10 @@ const FAMILIES: ((rng: Rng) => FuzzFrame)[] = [
 ];
 
 /** Rare and large, so 10 000 frames stay a few dozen MB in all. */
-const LARGE_FAMILIES: ((rng: Rng, maxFrameBytes: number) => FuzzFrame)[] = [
-  (rng, max) => text("huge-string", JSON.stringify({ type: "x".repeat(max + rng.int(100_000)) }), { code: "frame_too_large", runId: null }),
-  (rng, max) => text("huge-dockerfile", JSON.stringify(start(rng.uuid(), "runner/hello", "RUN x\n".repeat(max / 6 + rng.int(10_000)))), { code: "frame_too_large", runId: null }),
+const LARGE_FAMILIES: ((rng: Rng, limits: FrameLimits) => FuzzFrame)[] = [
+  (rng, { maxFrameBytes: max }) => text("huge-string", JSON.stringify({ type: "x".repeat(max + rng.int(100_000)) }), { code: "frame_too_large", runId: null }),
+  (rng, { maxFrameBytes: max }) =>
+    text("huge-dockerfile", JSON.stringify(start(rng.uuid(), "runner/hello", "RUN x\n".repeat(max / 6 + rng.int(10_000)))), { code: "frame_too_large", runId: null }),
   (rng) => {
     const runId = rng.uuid();
     const length = PROTOCOL_LIMITS.maxDockerfileBytes + 1 + rng.int(100_000);
@@ -190,13 +202,11 @@ const LARGE_FAMILIES: ((rng: Rng, maxFrameBytes: number) => FuzzFrame)[] = [
       runId,
     });
   },
-  (rng, max) => ({ kind: "huge-binary", data: Buffer.alloc(max + 1 + rng.int(50_000), rng.int(256)), binary: true, expect: { code: "frame_too_large", runId: null } }),
+  (rng, { maxFrameBytes: max }) => ({ kind: "huge-binary", data: Buffer.alloc(max + 1 + rng.int(50_000), rng.int(256)), binary: true, expect: { code: "frame_too_large", runId: null } }),
 ];
 
 /** `count` frames from `seed`; about one in a hundred is large. */
-export function fuzzFrames(seed: number, count: number, maxFrameBytes: number): FuzzFrame[] {
+export function fuzzFrames(seed: number, count: number, limits: FrameLimits): FuzzFrame[] {
   const rng = prng(seed);
-  return Array.from({ length: count }, () =>
-    rng.next() < 0.01 ? rng.pick(LARGE_FAMILIES)(rng, maxFrameBytes) : rng.pick(FAMILIES)(rng),
-  );
+  return Array.from({ length: count }, () => rng.pick(rng.next() < 0.01 ? LARGE_FAMILIES : FAMILIES)(rng, limits));
 }

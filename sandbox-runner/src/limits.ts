@@ -124,6 +124,12 @@ export const SANDBOX_LIMITS = {
      */
     hardMaxFrameBytes: 8 * MiB,
     /**
+     * Arrays and objects nested deeper than this are refused (`invalid_message`) before parsing:
+     * protocol messages nest three levels, and parsing a 256 KiB frame nested 20 000 deep takes
+     * ~10 ms each time, enough for a few connections to keep the runner's one thread busy.
+     */
+    maxJsonDepth: 32,
+    /**
      * Messages per connection per 10 s window. A page sends a start and maybe a cancel per run, so
      * 20 is far above honest use. Over it: one `rate_limited` answer per window, later frames are
      * ignored, and past five times the budget the socket is closed (1008) (message-rate.ts).

@@ -152,6 +152,19 @@ describe("runner server", () => {
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it("refuses a deeply nested frame unread, naming the limit, and stays up", async () => {
+    const { port } = await start();
+    const client = await connect(port);
+    const runId = randomUUID();
+    client.ws.send(`{"type":"start","runId":"${runId}","files":{"Dockerfile":${"[".repeat(5_000)}${"]".repeat(5_000)}}}`);
+    expect(await client.next("error", null)).toMatchObject({
+      code: "invalid_message",
+      message: `The message nests more than ${SANDBOX_LIMITS.socket.maxJsonDepth} levels deep; protocol messages are flat.`,
+    });
+    client.startRun();
+    expect(await client.next("accepted")).toMatchObject({ position: 0 });
+  });
+
   it("refuses oversized frames with frame_too_large", async () => {
     const { port } = await start({ socket: { maxFrameBytes: 1024 } });
     const client = await connect(port);
