@@ -60,7 +60,7 @@ export const ErrorCode = z.enum([
   // bytes, lines, line length), does not parse or has no FROM; with `problems` when admission found
   // them. Over the protocol's cap the run is refused before it exists (no Submission row).
   "dockerfile_invalid",
-  "already_running", // this learner has a run in flight
+  "already_running", // this learner already holds the most runs: one building and one waiting
   "busy", // the queue is full
   "engine_unavailable", // Docker engine unreachable
   "database_unavailable",

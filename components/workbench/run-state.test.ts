@@ -39,6 +39,25 @@ describe("runReducer", () => {
     expect(describeRun(v, 3).tone).toBe("pass");
   });
 
+  it("shows the learner's place in line counting down as the queue moves, then the build", () => {
+    let v = runReducer(started(), frame({ type: "accepted", runId: RUN, position: 3 }));
+    const seen = [describeRun(v, 3).text];
+    for (const position of [2, 1, 0]) {
+      v = runReducer(v, frame({ type: "queue", runId: RUN, position }));
+      seen.push(describeRun(v, 3).text);
+    }
+    expect(seen).toEqual([
+      "Queued: position 3 (3 runs ahead of yours)…",
+      "Queued: position 2 (2 runs ahead of yours)…",
+      "Queued: position 1 (1 run ahead of yours)…",
+      "Building…",
+    ]);
+    expect(isBusy(v)).toBe(true);
+    // Another run's queue updates leave this one's place alone.
+    const other = runReducer(runReducer(started(), frame({ type: "accepted", runId: RUN, position: 2 })), frame({ type: "queue", runId: OLD, position: 1 }));
+    expect(describeRun(other, 3).text).toBe("Queued: position 2 (2 runs ahead of yours)…");
+  });
+
   it("drops frames of another run", () => {
     const v = runReducer(started(), frame({ type: "finished", runId: OLD, state: "passed", durationMs: 1 }));
     expect(v.phase).toBe("connecting");

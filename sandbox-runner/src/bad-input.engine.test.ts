@@ -165,24 +165,30 @@ describe("bad input on the real runner", () => {
     c.ws.close();
   });
 
-  it("a second Run while one is going (same tab and another tab): already_running, no row, the first unharmed", async () => {
+  it("a second Run while one is going waits its turn; a third is already_running, with no row; the first unharmed", async () => {
     const c = await client(live, "twice");
     const other = await client(live, "twice"); // the same learner in a second tab
     const marker = nextSleep();
     const first = start(c, `FROM ${BUSYBOX}\nRUN echo started && ${marker}\n`);
     await c.next("accepted", first);
     await expect.poll(() => processesWith(marker), { timeout: 30_000, interval: 200 }).not.toEqual([]);
+    const second = start(other, SOLUTION);
+    expect(await other.next("accepted", second)).toMatchObject({ position: 1 });
+    expect(row(second)?.state).toBe("queued");
     for (const tab of [c, other]) {
-      const second = tab.start(exerciseId, SOLUTION);
-      const error = await tab.next("error", second);
-      expect(error).toMatchObject({ code: "already_running", message: expect.stringMatching(/already have a run in progress/) });
-      expect(row(second)).toBeUndefined();
+      const third = tab.start(exerciseId, SOLUTION);
+      const error = await tab.next("error", third);
+      expect(error).toMatchObject({ code: "already_running", message: expect.stringMatching(/one building and one waiting is the most/) });
+      expect(row(third)).toBeUndefined();
     }
     expect(row(first)?.state).toBe("running");
     c.cancel(first);
     expect(await c.next("finished", first, 15_000)).toMatchObject({ state: "cancelled" });
     await expect.poll(() => row(first)?.state).toBe("cancelled");
+    expect(await other.next("queue", second, 15_000)).toMatchObject({ position: 0 });
+    expect(await other.next("finished", second, 60_000)).toMatchObject({ state: "passed" });
     await expectNothingLeft(live, first, { marker });
+    await expectNothingLeft(live, second);
     c.ws.close();
     other.ws.close();
   });

@@ -86,10 +86,18 @@ export const SANDBOX_LIMITS = {
   queue: {
     /** One build at a time per engine makes the cgroup caps per-build caps. */
     buildSlots: 1,
-    /** Waiting runs beyond this answer `busy`. */
+    /**
+     * Waiting runs beyond this answer `busy`: a class of 30 finds most of itself in line, and the
+     * runner never knows more than `buildSlots + maxQueued` runs (a queue entry is a few hundred
+     * bytes, but each run also holds its learner's socket and Dockerfile).
+     */
     maxQueued: 20,
-    /** Per learner: one running or queued run at a time. */
-    perLearner: 1,
+    /**
+     * Per learner, first come first served: one run building and one more waiting, e.g. a second
+     * tab's (the page's Run button allows one at a time). A third start answers `already_running`.
+     * A learner's waiting run never starts beside their running one, even with more build slots.
+     */
+    perLearner: { running: 1, queued: 1 },
   },
   /**
    * Bounds on single Engine API calls outside the build stream. A daemon that accepts the
@@ -122,10 +130,20 @@ export const SANDBOX_LIMITS = {
      * connection stays usable; beyond it the socket is closed (1009) without reading further.
      */
     hardMaxFrameBytes: 8 * MiB,
-    /** Messages per connection per 10 s window before `rate_limited`. */
+    /**
+     * Arrays and objects nested deeper than this are refused (`invalid_message`) before parsing:
+     * protocol messages nest three levels, and parsing a 256 KiB frame nested 20 000 deep takes
+     * ~10 ms each time, enough for a few connections to keep the runner's one thread busy.
+     */
+    maxJsonDepth: 32,
+    /**
+     * Messages per connection per 10 s window. A page sends a start and maybe a cancel per run, so
+     * 20 is far above honest use. Over it: one `rate_limited` answer per window, later frames are
+     * ignored, and past five times the budget the socket is closed (1008) (message-rate.ts).
+     */
     messagesPerWindow: 20,
     windowMs: 10_000,
-    /** Close connections with no traffic for this long. */
+    /** Close connections with no traffic for this long (4000), unless one of their runs is going. */
     idleTimeoutMs: 10 * 60_000,
     /** Coalesce log chunks into one frame at most this often. */
     logFlushMs: 50,

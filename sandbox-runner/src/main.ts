@@ -19,6 +19,7 @@ import { removeRunLeftovers } from "./engine-sweep";
 import { executeRun, type RunOutcome } from "./run-pipeline";
 import { createDbRunStore, type RunStore } from "./run-store";
 import { createRunnerServer, type RunnerServer } from "./server";
+import type { SocketLimits } from "./socket-session";
 
 export type StartOptions = {
   /** @default process.env */
@@ -40,6 +41,8 @@ export type StartOptions = {
   applyCgroupLimits?: boolean;
   /** Shorter build limits, for tests that cannot wait 180 s. @default SANDBOX_LIMITS.build */
   build?: Partial<BuildLimits>;
+  /** Other WebSocket limits, for tests (e.g. a fuzz that must not be rate-limited). @default SANDBOX_LIMITS.socket */
+  socket?: Partial<SocketLimits>;
   /** Told of every run's outcome (with its image tag) after it ends; for tests. */
   onOutcome?(runId: string, outcome: RunOutcome): void;
   log?: { info(m: string): void; warn(m: string, err?: unknown): void };
@@ -112,6 +115,7 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
         database: () => store.ping(),
       }),
     log: log.warn,
+    ...(opts.socket && { socket: opts.socket }),
   });
   const address = await runner.listen(env.RUNNER_PORT, env.RUNNER_HOST);
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;

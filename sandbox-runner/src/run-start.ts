@@ -1,10 +1,10 @@
 /**
  * A learner's `start` frame, from the request to a queued run: the exercise is loaded, the queue
- * reserves a place (one run per learner), the Submission row is written, and only then is the run
- * enqueued. Whatever ends the run, its row gets a terminal state.
+ * reserves a place (one running and one waiting run per learner), the Submission row is written,
+ * and only then is the run enqueued. Whatever ends the run, its row gets a terminal state.
  */
 import type { ClientMessage, ErrorCode, ServerMessage } from "../../lib/protocol";
-import type { RunQueue } from "./queue";
+import type { ReserveResult, RunQueue } from "./queue";
 import type { RunOutcome, RunRequest } from "./run-pipeline";
 import type { RunnerServerOptions } from "./server";
 
@@ -31,6 +31,16 @@ export type RunConnection = {
   done(runId: string): void;
 };
 
+/** What a learner is told when the queue refuses a run. */
+const RESERVE_REFUSALS: Record<Exclude<ReserveResult, { ok: true }>["code"], [ErrorCode, string]> = {
+  busy: ["busy", "The sandbox queue is full right now; try again in a minute."],
+  already_running: [
+    "already_running",
+    "You already have two runs in the sandbox (one building and one waiting is the most per learner); wait for one to finish or cancel it.",
+  ],
+  run_id_in_use: ["invalid_message", "This run id was used before; start a new run."],
+};
+
 export async function startRun(
   message: Extract<ClientMessage, { type: "start" }>,
   conn: RunConnection,
@@ -44,22 +54,12 @@ export async function startRun(
   if (!exercise) return sendError(runId, "unknown_exercise", `There is no exercise "${exerciseId}".`);
   if (!conn.isOpen()) return; // the page went away while the course loaded
   const reserved = queue.reserve(runId, learnerId);
-  if (!reserved.ok) {
-    return sendError(
-      runId,
-      reserved.code,
-      reserved.code === "busy"
-        ? "The sandbox queue is full right now; try again in a minute."
-        : "You already have a run in progress; wait for it to finish or cancel it.",
-    );
-  }
+  if (!reserved.ok) return sendError(runId, ...RESERVE_REFUSALS[reserved.code]);
   try {
     await store.createSubmission({ id: runId, learnerId, exerciseId, dockerfile: files.Dockerfile });
   } catch (err) {
     queue.release(runId);
-    if ((err as { code?: string }).code === "P2002") {
-      return sendError(runId, "invalid_message", "This run id was used before; start a new run.");
-    }
+    if ((err as { code?: string }).code === "P2002") return sendError(runId, ...RESERVE_REFUSALS.run_id_in_use);
     log(`could not record submission ${runId}`, err);
     return sendError(runId, "database_unavailable", "The run could not be recorded, so it was not started.");
   }

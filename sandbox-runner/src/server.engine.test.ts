@@ -154,7 +154,7 @@ describe("runner on the real engine", () => {
     c.ws.close();
   });
 
-  it("refuses a second run while one is going, cancels mid-build and leaves nothing running", async () => {
+  it("queues a second run behind the first, refuses a third, cancels both and leaves nothing running", async () => {
     const c = await client("learner-cancel");
     const runId = c.start(exerciseId, SLOW);
     await c.next("accepted", runId);
@@ -162,7 +162,12 @@ describe("runner on the real engine", () => {
     await expect.poll(sleepRunning, { timeout: 60_000, interval: 200 }).toBe(true);
 
     const second = c.start(exerciseId, SOLUTION);
-    expect(await c.next("error", second)).toMatchObject({ code: "already_running" });
+    expect(await c.next("accepted", second)).toMatchObject({ position: 1 });
+    const third = c.start(exerciseId, SOLUTION);
+    expect(await c.next("error", third)).toMatchObject({ code: "already_running" });
+    c.cancel(second);
+    expect(await c.next("finished", second)).toMatchObject({ state: "cancelled" });
+    await expect.poll(() => submissionState(second)).toBe("cancelled");
 
     // The RUN step's own output streamed while it ran.
     await expect.poll(() => c.log.some((m) => m.type === "log" && m.runId === runId && m.chunk.includes("started"))).toBe(true);

@@ -169,6 +169,19 @@ describe("runner server", () => {
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it("refuses a deeply nested frame unread, naming the limit, and stays up", async () => {
+    const { port } = await start();
+    const client = await connect(port);
+    const runId = randomUUID();
+    client.ws.send(`{"type":"start","runId":"${runId}","files":{"Dockerfile":${"[".repeat(5_000)}${"]".repeat(5_000)}}}`);
+    expect(await client.next("error", null)).toMatchObject({
+      code: "invalid_message",
+      message: `The message nests more than ${SANDBOX_LIMITS.socket.maxJsonDepth} levels deep; protocol messages are flat.`,
+    });
+    client.startRun();
+    expect(await client.next("accepted")).toMatchObject({ position: 0 });
+  });
+
   it("refuses oversized frames with frame_too_large", async () => {
     const { port } = await start({ socket: { maxFrameBytes: 1024 } });
     const client = await connect(port);
@@ -220,13 +233,21 @@ describe("runner server", () => {
     expect(client.messages.filter((m) => m.type === "error")).toHaveLength(0); // one answer per window
   });
 
-  it("allows one run per learner, queues others with positions, and answers busy when full", async () => {
+  it("allows one running and one waiting run per learner, queues others with positions, and answers busy when full", async () => {
     const { port, pipeline } = await start();
     const a = await connect(port, { learner: "a" });
+    const otherTab = await connect(port, { learner: "a" });
     const runA = a.startRun();
     await a.next("accepted", runA);
-    const again = a.startRun();
-    expect(await a.next("error", again)).toMatchObject({ code: "already_running" });
+    const secondA = otherTab.startRun();
+    expect(await otherTab.next("accepted", secondA)).toMatchObject({ position: 1 });
+    const third = a.startRun();
+    expect(await a.next("error", third)).toMatchObject({
+      code: "already_running",
+      message: expect.stringMatching(/one building and one waiting is the most per learner/),
+    });
+    otherTab.cancel(secondA);
+    expect(await otherTab.next("finished", secondA)).toMatchObject({ state: "cancelled" });
 
     const b = await connect(port, { learner: "b" });
     const c = await connect(port, { learner: "c" });

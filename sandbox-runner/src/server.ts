@@ -13,7 +13,7 @@ import type { Exercise } from "../../lib/lessons/schema";
 import { authenticateUpgrade, rejectUpgrade } from "./auth";
 import type { HealthReport } from "./health";
 import { SANDBOX_LIMITS } from "./limits";
-import { RunQueue } from "./queue";
+import { RunQueue, type QueueFootprint } from "./queue";
 import type { RunOutcome, RunRequest } from "./run-pipeline";
 import type { RunStore } from "./run-store";
 import { openSocketSession, type SocketLimits } from "./socket-session";
@@ -40,8 +40,18 @@ export type RunnerServer = {
   server: Server;
   queue: RunQueue;
   listen(port: number, host: string): Promise<AddressInfo>;
+  /** What the runner holds in memory right now; all zero when idle (tests check nothing leaks). */
+  stats(): RunnerStats;
   /** Stops accepting, ends every run (`interrupted`), closes sockets and the HTTP server. */
   shutdown(): Promise<void>;
+};
+
+export type RunnerStats = {
+  queue: QueueFootprint;
+  /** Store writes not yet settled. */
+  pendingWrites: number;
+  /** Open learner WebSockets. */
+  connections: number;
 };
 
 export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
@@ -110,6 +120,7 @@ export function createRunnerServer(opts: RunnerServerOptions): RunnerServer {
   return {
     server,
     queue,
+    stats: () => ({ queue: queue.footprint(), pendingWrites: pending.size, connections: wss.clients.size }),
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);

@@ -6,7 +6,7 @@
  */
 import type { RawData, WebSocket } from "ws";
 import { parseClientMessage, type ErrorCode, type ServerMessage } from "../../lib/protocol";
-import { frameTooLargeMessage, oversizeDockerfile, rawSize, rawText, runIdOf } from "./client-frame";
+import { frameTooLargeMessage, nestedDeeperThan, oversizeDockerfile, rawSize, rawText, runIdOf } from "./client-frame";
 import type { SANDBOX_LIMITS } from "./limits";
 import { ContentError } from "../../lib/lessons/schema";
 import { MessageRate } from "./message-rate";
@@ -89,6 +89,9 @@ export function openSocketSession(ws: WebSocket, learnerId: string, deps: Sessio
     }
     if (isBinary) return sendError(null, "invalid_message", "Binary frames are not part of the protocol.");
     const text = rawText(data);
+    if (nestedDeeperThan(text, limits.maxJsonDepth)) {
+      return sendError(null, "invalid_message", `The message nests more than ${limits.maxJsonDepth} levels deep; protocol messages are flat.`);
+    }
     const parsed = parseClientMessage(text);
     if (!parsed.ok) {
       const oversize = oversizeDockerfile(text);

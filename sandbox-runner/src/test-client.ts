@@ -1,7 +1,7 @@
 /**
  * A learner's browser, reduced to what the runner tests need: opens `/ws` with an Origin and a
  * token, validates every server frame with the shared protocol schema and waits for messages.
- * Test-only (imported by server.test.ts and server.engine.test.ts).
+ * Test-only (the runner's socket tests and the browser tests' other learners).
  */
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
@@ -35,9 +35,13 @@ export async function connectClient(url: string, opts: { origin: string; token: 
     ws.once("error", reject);
   });
 
-  /** The next message of `type` (for `runId`, when given; null matches runless errors). */
-  function next<T extends ServerMessage["type"]>(type: T, runId?: string | null, timeoutMs = 5_000): Promise<Of<T>> {
-    const match = (m: ServerMessage) => m.type === type && (runId === undefined || m.runId === runId);
+  /**
+   * The next message of `type` (for `runId`, when given; null matches runless errors). Several
+   * types take whichever comes first, e.g. `["accepted", "error"]`: the runner's answer to a start.
+   */
+  function next<T extends ServerMessage["type"]>(type: T | readonly T[], runId?: string | null, timeoutMs = 5_000): Promise<Of<T>> {
+    const types: readonly string[] = typeof type === "string" ? [type] : type;
+    const match = (m: ServerMessage) => types.includes(m.type) && (runId === undefined || m.runId === runId);
     const seen = messages.find(match);
     if (seen) {
       messages.splice(messages.indexOf(seen), 1);
@@ -46,7 +50,7 @@ export async function connectClient(url: string, opts: { origin: string; token: 
     return new Promise<Of<T>>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiters.splice(waiters.indexOf(waiter), 1);
-        reject(new Error(`no "${type}" message within ${timeoutMs} ms; got ${JSON.stringify(log.map((m) => m.type))}`));
+        reject(new Error(`no ${JSON.stringify(type)} message within ${timeoutMs} ms; got ${JSON.stringify(log.map((m) => m.type))}`));
       }, timeoutMs);
       const waiter = {
         match,

@@ -67,6 +67,8 @@ async function waitForHttp(url: string, service: Service, timeoutMs: number): Pr
 export type Stack = {
   webUrl: string;
   runnerWsUrl: string;
+  /** The web app's and runner's shared secret: tests sign tokens of other learners with it. */
+  secret: string;
   stopRunner(): Promise<void>;
   /** Stops the runner and starts it again with these variables changed (e.g. APP_ORIGINS). */
   restartRunner(overrides: Record<string, string>): Promise<void>;
@@ -124,6 +126,7 @@ export async function startStack(): Promise<Stack> {
   return {
     webUrl,
     runnerWsUrl,
+    secret: env.STAGECRAFT_SECRET!,
     stopRunner: () => stopService(runner),
     async restartRunner(overrides) {
       await stopService(runner);
