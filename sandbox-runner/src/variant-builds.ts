@@ -25,8 +25,9 @@ export function usesVariantBuilds(checks: readonly CheckSpec[]): boolean {
 }
 
 /**
- * Starter baselines remembered across runs: a request for the exercise's own starter Dockerfile,
- * with no target and no edits (what size-ratio asks for). Keyed by a SHA-256 of the exact context
+ * Starter baselines remembered across runs: a request for the exercise's own starter (what
+ * size-ratio asks for) or solution (the build insight's comparison) Dockerfile, with no target
+ * and no edits. Keyed by a SHA-256 of the exact context
  * tar (the starter's text and the context files; the tar is deterministic), so it is "the same
  * build" by construction. Safe to share between learners because nothing a learner sends goes into
  * it, and the same bytes build the same image on the same catalog bases. Assumption: catalog
@@ -82,12 +83,15 @@ export type VariantBuildsOptions = {
   newTag(): string;
   /** Starter baselines remembered across runs. @default none: every run builds its own */
   memo?: BaselineMemo;
+  /** What the builds are for, in the learner's terminal notes. @default "the checks" */
+  purpose?: string;
 };
 
 export function createVariantBuilder(opts: VariantBuildsOptions): VariantBuilds {
   const tags: string[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let spentMs = 0;
+  const purpose = opts.purpose ?? "the checks";
 
   async function build(req: VariantRequest): Promise<VariantBuild> {
     if (opts.signal.aborted) throw new Error("the run was stopped");
@@ -100,12 +104,14 @@ export function createVariantBuilder(opts: VariantBuildsOptions): VariantBuilds 
       if (!admission.ok) return refused(`its Dockerfile was refused: ${admission.problems.map((p) => p.message).join("; ")}`);
     }
     const context = await opts.deps.makeContext(opts.exercise, dockerfile, req.edits ?? []);
-    const baseline = req.dockerfile === opts.exercise.starter && req.target === undefined && !req.edits?.length;
+    // The exercise's own starter or solution, unedited: the same bytes build the same image.
+    const courseText = req.dockerfile === opts.exercise.starter || req.dockerfile === opts.exercise.solution;
+    const baseline = courseText && req.target === undefined && !req.edits?.length;
     const key = baseline && opts.memo ? memoKey(context) : null;
-    const remembered = key ? opts.memo?.get(key) : undefined;
+    const remembered = key && !req.fresh ? opts.memo?.get(key) : undefined;
     if (remembered) {
       const size = remembered.sizeBytes === null ? "" : `: ${formatBytes(remembered.sizeBytes)}`;
-      opts.note(`Extra build for the checks: ${req.label}${size} (built in an earlier run, not built again).`);
+      opts.note(`Extra build for ${purpose}: ${req.label}${size} (built in an earlier run, not built again).`);
       return remembered;
     }
     const remaining = opts.budgetMs - spentMs;
@@ -115,7 +121,7 @@ export function createVariantBuilder(opts: VariantBuildsOptions): VariantBuilds 
 
     const tag = opts.newTag();
     tags.push(tag);
-    opts.note(`Extra build for the checks: ${req.label}…`);
+    opts.note(`Extra build for ${purpose}: ${req.label}…`);
     const running = runWithin(remaining, (signal) =>
       opts.deps.build({
         context,
