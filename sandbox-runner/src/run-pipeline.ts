@@ -131,6 +131,8 @@ export type RunOutcome = {
   imageTag?: string;
   /** The tags of the run's variant builds (their images are deleted too), for the same tests. */
   variantTags?: string[];
+  /** The tags of the build insight's starter and solution builds (deleted too), likewise. */
+  insightTags?: string[];
 };
 
 /** Abort reason the server uses on SIGTERM; any other reason counts as the learner cancelling. */
@@ -194,7 +196,8 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
         log: "",
         ...(run.buildMs !== undefined && { buildMs: run.buildMs }),
         ...(run.tag !== null && { imageTag: run.tag }),
-        ...(variantTagsOf(run).length > 0 && { variantTags: variantTagsOf(run) }),
+        ...(run.variants && run.variants.tags.length > 0 && { variantTags: [...run.variants.tags] }),
+        ...(run.insightVariants && run.insightVariants.tags.length > 0 && { insightTags: [...run.insightVariants.tags] }),
       };
       if (o.errorCode) {
         const { errorCode: code, errorMessage, problems } = o;
