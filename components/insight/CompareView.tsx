@@ -16,6 +16,8 @@ export function CompareView({ data }: { data: ComparisonData }) {
     { key: "solution", title: "Reference solution", side: data.solution },
   ];
   const max = Math.max(1, ...images.map((i) => (i.side.available ? i.side.summary.sizeBytes : 0)));
+  // Kinds of file no image has would only be rows of zeros.
+  const present = CATEGORY_ORDER.filter((c) => images.some((i) => i.side.available && (i.side.summary.categories[c] ?? 0) > 0));
   return (
     <div className="insight-compare">
       <ul className="compare-bars" aria-label="Image sizes by kind of file">
@@ -34,7 +36,7 @@ export function CompareView({ data }: { data: ComparisonData }) {
         ))}
       </ul>
       <ul className="compare-legend" aria-label="Kinds of file">
-        {CATEGORY_ORDER.map((c) => (
+        {present.map((c) => (
           <li key={c}>
             <span className="swatch" data-category={c} aria-hidden="true" />
             {CATEGORY_LABELS[c]}
@@ -55,7 +57,7 @@ export function CompareView({ data }: { data: ComparisonData }) {
             </tr>
           </thead>
           <tbody>
-            {CATEGORY_ORDER.map((c) => (
+            {present.map((c) => (
               <tr key={c}>
                 <th scope="row">
                   <span className="swatch" data-category={c} aria-hidden="true" /> {CATEGORY_LABELS[c]}

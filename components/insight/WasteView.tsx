@@ -28,7 +28,11 @@ export function WasteView({ data, layers, onJump }: { data: WasteData; layers: A
         </p>
       </div>
       {data.offenders.length === 0 ? (
-        <p className="insight-good">Nothing a layer wrote is removed or replaced later. Every byte in the layers is in use.</p>
+        data.complete ? (
+          <p className="insight-good">Nothing a layer wrote is removed or replaced later. Every byte in the layers is in use.</p>
+        ) : (
+          <p className="insight-foot">No waste in the part that was read.</p>
+        )
       ) : (
         <>
           <ol className="waste-list" aria-label="Biggest reclaimable files">

@@ -3,9 +3,10 @@ import { createGrouper, diffGroups, type ImageSummary } from "./compare";
 
 const MiB = 1024 * 1024;
 
+/** Files under /app and /src are the image's own; the rest came with its base. */
 function summarize(entries: [string, number][]): ImageSummary {
   const grouper = createGrouper();
-  for (const [path, size] of entries) grouper.add({ path, type: "file", size });
+  for (const [path, size] of entries) grouper.add({ path, type: "file", size }, /^\/(app|src|usr\/local\/bin)\//.test(path));
   return grouper.summary(0, 1);
 }
 
@@ -22,6 +23,8 @@ describe("createGrouper", () => {
       ["/src/go.mod", 100],
       ["/usr/lib/x86_64-linux-gnu/libc.so.6", 2 * MiB],
       ["/app/server", 5 * MiB],
+      ["/usr/local/bin/greeter", 1 * MiB],
+      ["/etc/os-release", 100],
     ]);
     const byPath = Object.fromEntries(s.groups.map((g) => [g.path, [g.category, g.label, g.bytes]]));
     expect(byPath).toEqual({
@@ -33,8 +36,11 @@ describe("createGrouper", () => {
       "/src": ["sources", "/src", 1100],
       "/usr/lib/x86_64-linux-gnu": ["system", "/usr/lib/x86_64-linux-gnu", 2 * MiB],
       "/app/server": ["app", "/app/server", 5 * MiB],
+      // The image's own file under a system directory is still the app; the base's is the OS.
+      "/usr/local/bin": ["app", "/usr/local/bin", 1 * MiB],
+      "/etc/os-release": ["system", "/etc/os-release", 100],
     });
-    expect(s.categories).toEqual({ toolchain: 13 * MiB, "package-cache": 7 * MiB, sources: 1100, docs: 1 * MiB, system: 2 * MiB, app: 5 * MiB });
+    expect(s.categories).toEqual({ toolchain: 13 * MiB, "package-cache": 7 * MiB, sources: 1100, docs: 1 * MiB, system: 2 * MiB + 100, app: 6 * MiB });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Comparison insight: the learner's final image beside the exercise's starter (the monolith) and
  * its reference solution. Files are grouped the way a learner thinks about them (a toolchain,
- * sources, package-manager caches, docs, the OS) and summed per group, so "what differs" reads as
+ * sources, package-manager caches, docs, the OS from the base image, the app the Dockerfile
+ * added) and summed per group, so "what differs" reads as
  * "the Go toolchain (410 MiB) is still in yours", not as ten thousand paths.
  */
 import { z } from "zod";
@@ -100,9 +101,10 @@ export function createGrouper() {
   const groups = new Map<string, FileGroup>();
   const categories = Object.fromEntries(FILE_CATEGORIES.map((c) => [c, 0])) as Record<FileCategory, number>;
   return {
-    add(entry: SizedEntry) {
+    /** @param own written by the image's own instructions rather than its base image */
+    add(entry: SizedEntry, own: boolean) {
       if (entry.type === "directory") return;
-      const { category, label, path } = classify(entry, matchToolchain);
+      const { category, label, path } = classify(entry, own, matchToolchain);
       categories[category] += entry.size;
       const key = `${category}\0${path}`;
       const group = groups.get(key) ?? { category, label, path, bytes: 0, files: 0 };
@@ -117,7 +119,7 @@ export function createGrouper() {
   };
 }
 
-function classify(entry: SizedEntry, matchToolchain: ReturnType<typeof toolchainMatcher>): Omit<FileGroup, "bytes" | "files"> {
+function classify(entry: SizedEntry, own: boolean, matchToolchain: ReturnType<typeof toolchainMatcher>): Omit<FileGroup, "bytes" | "files"> {
   const toolchain = matchToolchain(entry)[0];
   if (toolchain) {
     // A program on the PATH groups with its toolchain's label; a directory match at that directory.
@@ -133,8 +135,9 @@ function classify(entry: SizedEntry, matchToolchain: ReturnType<typeof toolchain
     const dir = dirOf(entry.path);
     return { category: "sources", label: dir, path: dir };
   }
+  // What the Dockerfile's own steps wrote is the app (wherever it lands); the base image's is the OS.
   const path = system ? prefix(entry.path, 3) : prefix(entry.path, 2);
-  return { category: system ? "system" : "app", label: path, path };
+  return { category: own ? "app" : "system", label: path, path };
 }
 
 function under(path: string, dir: string): boolean {

@@ -101,6 +101,8 @@ describe("computeInsight on a real two-stage build", () => {
     ]);
 
     const comparison = available(insight, "comparison");
+    // What the final stage's own steps left: /srv/app (3000) and the rewritten /srv/keep.txt (7).
+    expect(comparison.mine.categories.app).toBe(3007);
     expect(comparison.mine.layerCount).toBe((await docker.getImage(busybox).inspect()).RootFS!.Layers!.length + 4);
     if (!comparison.starter.available || !comparison.solution.available) throw new Error("both sides should be there");
     // The starter's 400 kB file is what it has and the learner's image does not.

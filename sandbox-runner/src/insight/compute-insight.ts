@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type Docker from "dockerode";
-import type { DockerfileModel } from "../../../lib/dockerfile/index";
+import { analyzeDockerfile, type DockerfileModel } from "../../../lib/dockerfile/index";
 import { chainInstructions } from "../../../lib/insight/chain";
 import {
   attributeLayers,
@@ -48,12 +48,10 @@ export async function computeInsight(
 ): Promise<BuildInsight> {
   const started = Date.now();
   const deadline = started + limits.totalTimeoutMs;
-  const read = (ref: string) =>
-    readImageLayers(docker, ref, {
-      signal: req.signal,
-      deadline: Math.min(Date.now() + limits.readTimeoutMs, deadline),
-      maxEntries: limits.maxEntries,
-    });
+  // The learner's image gets `readTimeoutMs`; a starter or solution, read once per exercise and
+  // remembered, may use what is left of the whole budget.
+  const read = (ref: string, until = Math.min(Date.now() + limits.readTimeoutMs, deadline)) =>
+    readImageLayers(docker, ref, { signal: req.signal, deadline: until, maxEntries: limits.maxEntries });
 
   const image = docker.getImage(req.imageRef);
   const [info, history] = await Promise.all([image.inspect(), image.history() as Promise<HistoryEntry[]>]);
@@ -66,12 +64,18 @@ export async function computeInsight(
   let mine: ImageSummary | null = null;
   let waste: InsightSection<"waste">;
   if (!tar.ok) {
-    waste = unavailable(`The image's layers could not be read: ${tar.reason}`);
+    waste = unavailable(`Not available this run: the image's layers could not be read (${tar.reason}).`);
+  } else if (tar.value.layers.size === 0) {
+    waste = unavailable(`Not available this run: reading the image's layers ${tar.value.cutReason ?? "found none"}.`);
   } else {
-    const replay = replayLayers(orderedLayers(tar.value, diffIds, layerHistoryIndices(emptyFlags)));
+    const historyIndices = layerHistoryIndices(emptyFlags);
+    const replay = replayLayers(orderedLayers(tar.value, diffIds, historyIndices));
     const cut = tar.value.complete ? {} : { note: `Only part of the image was read: ${tar.value.cutReason}. The figures cover what was read.` };
     waste = { available: true, ...replay.waste, complete: tar.value.complete, ...cut };
-    if (tar.value.complete) mine = summarize(replay.live, info.Size, diffIds.length);
+    if (tar.value.complete) {
+      const ownFrom = historyIndices[await baseLayerCount(docker, req.dockerfile, diffIds)] ?? Infinity;
+      mine = summarize(replay.live, info.Size, diffIds.length, ownFrom);
+    }
   }
   const comparison = await section(() => compare(docker, read, req, memo, mine, deadline));
   return { layers, waste, comparison, addedMs: Date.now() - started };
@@ -123,15 +127,23 @@ function orderedLayers(tar: ImageLayers, diffIds: string[], historyIndices: numb
   });
 }
 
-function summarize(live: ReturnType<typeof replayLayers>["live"], sizeBytes: number, layerCount: number): ImageSummary {
+/** @param ownFrom the first history index (replay index) the image's own instructions wrote */
+function summarize(live: ReturnType<typeof replayLayers>["live"], sizeBytes: number, layerCount: number, ownFrom: number): ImageSummary {
   const grouper = createGrouper();
-  for (const [path, file] of live) grouper.add({ path, type: file.type === "other" ? "other" : file.type, size: file.size });
+  for (const [path, file] of live) grouper.add({ path, type: file.type, size: file.size }, file.historyIndex >= ownFrom);
   return grouper.summary(sizeBytes, layerCount);
+}
+
+/** How many of the image's first layers are its base image's, by digest (0 when unknown). */
+async function baseLayerCount(docker: Docker, dockerfile: string, diffIds: string[]): Promise<number> {
+  const base = finalBaseImage(analyzeDockerfile(dockerfile));
+  const facts = base ? await baseFacts(docker, base) : null;
+  return facts && facts.diffIds.every((d, i) => diffIds[i] === d) ? facts.diffIds.length : 0;
 }
 
 async function compare(
   docker: Docker,
-  read: (ref: string) => Promise<ImageLayers>,
+  read: (ref: string, until?: number) => Promise<ImageLayers>,
   req: InsightRequest,
   memo: SummaryMemo,
   mine: ImageSummary | null,
@@ -150,11 +162,12 @@ async function compare(
     if (Date.now() >= deadline) return unavailable(`Not available this run: no time was left to build the ${what}.`);
     const build = await req.variants.build({ label: `the exercise's ${what}`, dockerfile, fresh: true });
     if (!build.ok || !build.imageRef) return unavailable(`Not available this run: the ${what} did not build (${build.message}).`);
-    const tar = await read(build.imageRef);
+    const tar = await read(build.imageRef, deadline);
     if (!tar.complete) return unavailable(`Not available this run: reading the ${what} ${tar.cutReason ?? "was cut"}.`);
     const info = await docker.getImage(build.imageRef).inspect();
     const diffIds = info.RootFS?.Layers ?? [];
-    const summary = summarize(replayLayers(orderedLayers(tar, diffIds, diffIds.map((_, i) => i))).live, info.Size, diffIds.length);
+    const own = await baseLayerCount(docker, dockerfile, diffIds);
+    const summary = summarize(replayLayers(orderedLayers(tar, diffIds, diffIds.map((_, i) => i))).live, info.Size, diffIds.length, own);
     memo.set(key, summary);
     return { available: true as const, summary, diff: diffGroups(mine, summary) };
   };
