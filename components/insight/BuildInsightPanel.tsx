@@ -25,9 +25,11 @@ export type BuildInsightPanelProps = {
   /** The run is still going: insight comes after the checks. */
   pending: boolean;
   onJump: JumpToLine;
+  /** The editor's text is no longer the one this run built: line numbers may point elsewhere. */
+  linesMoved: boolean;
 };
 
-export function BuildInsightPanel({ insight, pending, onJump }: BuildInsightPanelProps) {
+export function BuildInsightPanel({ insight, pending, onJump, linesMoved }: BuildInsightPanelProps) {
   const [tab, setTab] = useState<TabId>("layers");
   const refs = useRef<Record<TabId, HTMLButtonElement | null>>({ layers: null, waste: null, comparison: null });
   if (!insight) {
@@ -69,6 +71,7 @@ export function BuildInsightPanel({ insight, pending, onJump }: BuildInsightPane
           </button>
         ))}
       </div>
+      {linesMoved ? <p className="insight-foot">You have edited the Dockerfile since this run: line numbers are those of the run.</p> : null}
       <div role="tabpanel" id={`insight-panel-${tab}`} aria-labelledby={`insight-tab-${tab}`} className="insight-panel" tabIndex={0}>
         {tab === "layers" ? (
           insight.layers.available ? <LayersView data={insight.layers} onJump={onJump} /> : <Unavailable reason={insight.layers.reason} />

@@ -126,6 +126,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   const showLatest = view.phase === "idle" && latest !== null;
   const checks = view.checks ?? (showLatest ? latest.checks : null);
   const report = view.report ?? (showLatest ? latest.report : null);
+  // The Dockerfile the shown report was built from; once the editor differs, lines may have moved.
+  const reportText = view.report ? runText : showLatest ? latest.dockerfile : null;
   const shortcut = mac ? "⌘ Enter" : "Ctrl+Enter";
 
   return (
@@ -244,7 +246,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         </h3>
         <div className="panel-body">
           {report ? (
-            <BuildInsightPanel insight={report.insight} pending={busy} onJump={jumpToLine} />
+            <BuildInsightPanel insight={report.insight} pending={busy} onJump={jumpToLine} linesMoved={reportText !== null && reportText !== text} />
           ) : (
             <p className="panel-empty">When your image builds, see which line wrote each layer, the bytes it wastes and how it compares with the starter and the solution.</p>
           )}

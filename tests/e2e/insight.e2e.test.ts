@@ -78,12 +78,17 @@ describe("build insight in a learner's run report", () => {
     // Comparison: the starter (the Go toolchain image) and the solution, each with a size.
     await insightRegion(page).getByRole("tab", { name: /^Comparison/ }).click();
     const bars = page.getByRole("list", { name: "Image sizes by kind of file" });
-    await expect.poll(() => bars.getByRole("listitem").allInnerTexts()).toEqual([
-      expect.stringMatching(/^Starter \(monolith\)\s+\d+(\.\d)? MiB · \d+ layers/),
-      expect.stringMatching(/^Yours\s+/),
-      expect.stringMatching(/^Reference solution\s+/),
-    ]);
-    await expect.poll(() => page.getByRole("region", { name: "Against the starter" }).innerText()).toMatch(/the Go toolchain/);
+    const rows = await bars.getByRole("listitem").allInnerTexts();
+    expect(rows[1]).toMatch(/^Yours\s+\d+(\.\d)? MiB · 4 layers/);
+    expect(rows[2]).toMatch(/^Reference solution\s+\d+(\.\d)? MiB · 2 layers/);
+    // The 750 MB Go starter is read once per runner process within the insight's time budget; on
+    // a busy machine that read may be cut, and the view must then say so rather than guess.
+    if (/Not available this run/.test(rows[0] ?? "")) {
+      expect(rows[0]).toMatch(/^Starter \(monolith\)\s+Not available this run: reading the starter stopped when its time ran out\./);
+    } else {
+      expect(rows[0]).toMatch(/^Starter \(monolith\)\s+\d+ MiB · \d+ layers/);
+      expect(await page.getByRole("region", { name: "Against the starter" }).innerText()).toMatch(/the Go toolchain/);
+    }
     await page.context().close();
   });
 });

@@ -171,8 +171,10 @@ async function compare(
     memo.set(key, summary);
     return { available: true as const, summary, diff: diffGroups(mine, summary) };
   };
-  const starter = await side("starter", req.exercise.starter);
+  // The solution first: usually small, and the comparison a learner most wants; a monolith
+  // starter may take the rest of the budget.
   const solution = await side("reference solution", req.exercise.solution);
+  const starter = await side("starter", req.exercise.starter);
   return { available: true, mine, starter, solution };
 }
 
