@@ -15,6 +15,7 @@ import type { BuildOutcome } from "./build-backend";
 import { formatDuration, instructionSteps, wasCached } from "./checks/build-steps";
 import type { VariantBuild, VariantBuilder, VariantRequest } from "./checks/types";
 import { SANDBOX_LIMITS } from "./limits";
+import { createLru } from "./lru";
 import type { PipelineDeps } from "./run-pipeline";
 
 /** The check kinds that ask for variant builds; grading them gets the variant budget on top. */
@@ -42,23 +43,8 @@ export type BaselineMemo = {
 };
 
 export function createBaselineMemo(maxEntries: number = SANDBOX_LIMITS.variants.memoEntries): BaselineMemo {
-  const entries = new Map<string, VariantBuild>();
-  return {
-    get(key) {
-      const hit = entries.get(key);
-      if (hit) {
-        // Map order is insertion order: re-inserting makes it the most recently used.
-        entries.delete(key);
-        entries.set(key, hit);
-      }
-      return hit;
-    },
-    set(key, build) {
-      entries.delete(key);
-      entries.set(key, { ...build, imageRef: null });
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
-    },
-  };
+  const entries = createLru<VariantBuild>(maxEntries);
+  return { get: (key) => entries.get(key), set: (key, build) => entries.set(key, { ...build, imageRef: null }) };
 }
 
 export type VariantBuilds = VariantBuilder & {

@@ -11,10 +11,12 @@ import { CLIPBOARD_PERMISSIONS, editor, replaceText, runAndWait } from "./workbe
 
 const EXERCISE_ID = "anatomy/split-the-build";
 
-// Line numbers matter: the test clicks line 9 and expects the waste on lines 7 and 8.
+// Line numbers matter: the test clicks line 11 and expects the waste on lines 9 and 10. The build
+// stage is the solution's, so the solution's build (for the comparison) reuses its cache.
 const DOCKERFILE = `FROM stagecraft/golang:1.19 AS build
 WORKDIR /src
-COPY go.mod main.go ./
+COPY go.mod ./
+COPY main.go ./
 RUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /out/greeter .
 
 # Final stage, with a layer that a later one deletes: still shipped.
@@ -58,22 +60,22 @@ describe("build insight in a learner's run report", () => {
     // Layers: the learner's own layers, each a button naming its line.
     await insightRegion(page).getByRole("tab", { name: /^Layers/ }).waitFor({ timeout: 30_000 });
     const layers = page.getByRole("list", { name: "Layers of the final image, oldest first" });
-    const copyLayer = layers.getByRole("button", { name: /^line 10: COPY \/out\/greeter \/usr\/local\/bin\/greeter/ });
+    const copyLayer = layers.getByRole("button", { name: /^line 11: COPY \/out\/greeter \/usr\/local\/bin\/greeter/ });
     await copyLayer.waitFor();
     expect(await layers.getByRole("button", { name: /^line \d+:/ }).allInnerTexts()).toHaveLength(5);
     await expect.poll(() => layers.getByRole("button", { name: /busybox/ }).innerText()).toMatch(/base/);
 
-    // A click selects line 10 in the editor and gives it the focus.
+    // A click selects line 11 in the editor and gives it the focus.
     await copyLayer.click();
-    await expect.poll(() => page.locator(".monaco-editor .line-numbers.active-line-number").innerText()).toBe("10");
+    await expect.poll(() => page.locator(".monaco-editor .line-numbers.active-line-number").innerText()).toBe("11");
     await expect.poll(() => editor(page).evaluate((el) => el === document.activeElement)).toBe(true);
 
     // Waste: the removed directory, with the lines that wrote and removed it.
     await insightRegion(page).getByRole("tab", { name: /^Waste/ }).click();
     const offenders = page.getByRole("list", { name: "Biggest reclaimable files" });
-    await expect.poll(() => offenders.getByRole("listitem").first().innerText()).toMatch(/\/junk[\s\S]*293 KiB[\s\S]*Written by line 8 .*removed by line 9/);
-    await offenders.getByRole("button", { name: /^line 9/ }).first().click();
-    await expect.poll(() => page.locator(".monaco-editor .line-numbers.active-line-number").innerText()).toBe("9");
+    await expect.poll(() => offenders.getByRole("listitem").first().innerText()).toMatch(/\/junk[\s\S]*293 KiB[\s\S]*Written by line 9 .*removed by line 10/);
+    await offenders.getByRole("button", { name: /^line 10/ }).first().click();
+    await expect.poll(() => page.locator(".monaco-editor .line-numbers.active-line-number").innerText()).toBe("10");
 
     // Comparison: the starter (the Go toolchain image) and the solution, each with a size.
     await insightRegion(page).getByRole("tab", { name: /^Comparison/ }).click();
