@@ -20,6 +20,7 @@ export function CompareView({ data }: { data: ComparisonData }) {
   const present = CATEGORY_ORDER.filter((c) => images.some((i) => i.side.available && (i.side.summary.categories[c] ?? 0) > 0));
   return (
     <div className="insight-compare">
+      <p className="compare-lead">{leadSentence(data)}</p>
       <ul className="compare-bars" aria-label="Image sizes by kind of file">
         {images.map(({ key, title, side }) => (
           <li key={key} className="compare-row" data-mine={key === "mine"}>
@@ -128,4 +129,19 @@ function DiffList({ heading, rows, sign }: { heading: string; rows: GroupDiff[];
       </ul>
     </>
   );
+}
+
+/** "Yours is 3.4 MiB: 210× smaller than the starter, 307 KiB more than the solution." */
+export function leadSentence(data: ComparisonData): string {
+  const mine = data.mine.sizeBytes;
+  const parts: string[] = [];
+  if (data.starter.available && data.starter.summary.sizeBytes > mine && mine > 0) {
+    const starter = data.starter.summary.sizeBytes;
+    parts.push(starter >= 2 * mine ? `${Math.round(starter / mine)}× smaller than the starter` : `${formatBytes(starter - mine)} less than the starter`);
+  }
+  if (data.solution.available) {
+    const delta = mine - data.solution.summary.sizeBytes;
+    parts.push(delta === 0 ? "the same size as the solution" : `${formatBytes(Math.abs(delta))} ${delta > 0 ? "more" : "less"} than the solution`);
+  }
+  return `Yours is ${formatBytes(mine)}${parts.length > 0 ? `: ${parts.join(", ")}` : ""}.`;
 }

@@ -73,6 +73,7 @@ const DIFF_MIN_BYTES = 64 * 1024;
 const BUILD_TOOLCHAINS: ToolchainId[] = ["go", "c", "rust", "node-build", "python-build"];
 
 const CACHE_DIRS = [
+  "/go/cache",
   "/var/lib/apt/lists",
   "/var/cache/apt",
   "/var/cache/apk",
@@ -84,6 +85,11 @@ const CACHE_DIRS = [
   "/root/.cargo/registry",
   "/usr/local/cargo/registry",
   "/tmp",
+];
+/** Parts of a toolchain its signature does not name (it names only what proves it is there). */
+const TOOLCHAIN_DIRS: [dir: string, id: ToolchainId][] = [
+  ["/usr/lib/gcc", "c"],
+  ["/usr/libexec/gcc", "c"],
 ];
 const DOC_DIRS = ["/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/locale", "/usr/share/help"];
 const SYSTEM_ROOTS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc", "/var", "/opt", "/run", "/dev", "/proc", "/sys"];
@@ -126,6 +132,8 @@ function classify(entry: SizedEntry, own: boolean, matchToolchain: ReturnType<ty
     const inBin = toolchain.path === entry.path;
     return { category: "toolchain", label: TOOLCHAINS[toolchain.toolchain].label, path: inBin ? dirOf(entry.path) : toolchain.path };
   }
+  const part = TOOLCHAIN_DIRS.find(([d]) => under(entry.path, d));
+  if (part) return { category: "toolchain", label: TOOLCHAINS[part[1]].label, path: part[0] };
   const cache = CACHE_DIRS.find((d) => under(entry.path, d));
   if (cache) return { category: "package-cache", label: cache, path: cache };
   const docs = DOC_DIRS.find((d) => under(entry.path, d));
