@@ -15,7 +15,10 @@ export function LayersView({ data, onJump }: { data: LayersData; onJump: JumpToL
   const baseLayers = data.layers.filter((l) => l.origin === "base");
   const ownBytes = sum(data.layers.filter((l) => l.origin === "own").map((l) => l.sizeBytes));
   const baseBytes = sum(baseLayers.map((l) => l.sizeBytes));
-  const max = Math.max(1, ...rows.map((r) => (r.kind === "base" ? r.sizeBytes : r.layer.sizeBytes)));
+  // Bars are scaled to the learner's biggest layer: next to a 700 MB toolchain base their own
+  // layers would all be invisible. The base row is then drawn full, ending in a break mark.
+  const ownMax = Math.max(0, ...rows.map((r) => (r.kind === "own" ? r.layer.sizeBytes : 0)));
+  const max = ownMax > 0 ? ownMax : Math.max(1, baseBytes);
   const total = ownBytes + baseBytes;
   return (
     <div className="insight-layers">
@@ -41,7 +44,7 @@ export function LayersView({ data, onJump }: { data: LayersData; onJump: JumpToL
                 <span className="layer-text">
                   {showBase ? "▾" : "▸"} <code>{data.baseImage}</code> · {row.count} {row.count === 1 ? "entry" : "entries"}
                 </span>
-                <Bar bytes={row.sizeBytes} max={max} total={total} />
+                <Bar bytes={row.sizeBytes} max={max} total={total} broken={row.sizeBytes > max} />
               </button>
               {showBase ? (
                 <ol className="layer-base-list" aria-label="Base image history">
@@ -91,11 +94,12 @@ function LayerButton({ row, max, total, onJump }: { row: Extract<ReturnType<type
   );
 }
 
-function Bar({ bytes, max, total }: { bytes: number; max: number; total: number }) {
+/** @param broken the bar is longer than the scale: drawn full with a break mark at its end */
+function Bar({ bytes, max, total, broken = false }: { bytes: number; max: number; total: number; broken?: boolean }) {
   const share = total > 0 ? Math.round((bytes / total) * 100) : 0;
   return (
     <span className="layer-bar-cell">
-      <span className="layer-bar-track" aria-hidden="true">
+      <span className="layer-bar-track" aria-hidden="true" data-broken={broken}>
         <span className="layer-bar" style={{ width: `${barPercent(bytes, max)}%` }} />
       </span>
       <span className="layer-size">
