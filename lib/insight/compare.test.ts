@@ -16,6 +16,8 @@ describe("createGrouper", () => {
       ["/usr/lib/go-1.19/bin/go", 10 * MiB],
       ["/usr/lib/go-1.19/src/fmt/print.go", 1 * MiB],
       ["/usr/bin/gcc", 2 * MiB],
+      ["/usr/lib/gcc/x86_64-linux-gnu/12/cc1", 3 * MiB],
+      ["/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a", 1 * MiB],
       ["/var/lib/apt/lists/deb.debian.org_Packages", 3 * MiB],
       ["/root/.cache/go-build/00/abc", 4 * MiB],
       ["/usr/share/doc/git/README", 1 * MiB],
@@ -30,6 +32,7 @@ describe("createGrouper", () => {
     expect(byPath).toEqual({
       "/usr/lib/go-1.19": ["toolchain", "the Go toolchain", 11 * MiB],
       "/usr/bin": ["toolchain", "a C compiler", 2 * MiB],
+      "/usr/lib/gcc": ["toolchain", "a C compiler", 4 * MiB],
       "/var/lib/apt/lists": ["package-cache", "/var/lib/apt/lists", 3 * MiB],
       "/root/.cache": ["package-cache", "/root/.cache", 4 * MiB],
       "/usr/share/doc": ["docs", "/usr/share/doc", 1 * MiB],
@@ -40,7 +43,7 @@ describe("createGrouper", () => {
       "/usr/local/bin": ["app", "/usr/local/bin", 1 * MiB],
       "/etc/os-release": ["system", "/etc/os-release", 100],
     });
-    expect(s.categories).toEqual({ toolchain: 13 * MiB, "package-cache": 7 * MiB, sources: 1100, docs: 1 * MiB, system: 2 * MiB + 100, app: 6 * MiB });
+    expect(s.categories).toEqual({ toolchain: 17 * MiB, "package-cache": 7 * MiB, sources: 1100, docs: 1 * MiB, system: 2 * MiB + 100, app: 6 * MiB });
   });
 });
 

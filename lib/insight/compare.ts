@@ -126,14 +126,15 @@ export function createGrouper() {
 }
 
 function classify(entry: SizedEntry, own: boolean, matchToolchain: ReturnType<typeof toolchainMatcher>): Omit<FileGroup, "bytes" | "files"> {
+  // A whole toolchain directory first, so gcc's cc1 and the rest of /usr/lib/gcc are one group.
+  const part = TOOLCHAIN_DIRS.find(([d]) => under(entry.path, d));
+  if (part) return { category: "toolchain", label: TOOLCHAINS[part[1]].label, path: part[0] };
   const toolchain = matchToolchain(entry)[0];
   if (toolchain) {
     // A program on the PATH groups with its toolchain's label; a directory match at that directory.
     const inBin = toolchain.path === entry.path;
     return { category: "toolchain", label: TOOLCHAINS[toolchain.toolchain].label, path: inBin ? dirOf(entry.path) : toolchain.path };
   }
-  const part = TOOLCHAIN_DIRS.find(([d]) => under(entry.path, d));
-  if (part) return { category: "toolchain", label: TOOLCHAINS[part[1]].label, path: part[0] };
   const cache = CACHE_DIRS.find((d) => under(entry.path, d));
   if (cache) return { category: "package-cache", label: cache, path: cache };
   const docs = DOC_DIRS.find((d) => under(entry.path, d));
