@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { CheckResult } from "./checks";
+import { BuildInsight } from "./insight/index";
 import { ImageReport } from "./report";
 
 /** Client-chosen run id: a UUID, also the id of the Submission row the runner writes. */
@@ -130,6 +131,8 @@ export const LogMessage = z.object({
   chunk: z.string(),
 });
 export const ReportMessage = z.object({ type: z.literal("report"), ...base, report: ImageReport });
+/** Build insight (layers, waste, comparison), sent after the checks; a run may end without it. */
+export const InsightMessage = z.object({ type: z.literal("insight"), ...base, insight: BuildInsight });
 export const ChecksMessage = z.object({
   type: z.literal("checks"),
   ...base,
@@ -159,6 +162,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   LogMessage,
   ReportMessage,
   ChecksMessage,
+  InsightMessage,
   ErrorMessage,
   FinishedMessage,
 ]);

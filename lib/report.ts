@@ -3,6 +3,7 @@
  * history) plus the stages seen in the build. Shown to the learner and stored with the result.
  */
 import { z } from "zod";
+import { BuildInsight } from "./insight/index";
 
 export const LayerInfo = z.object({
   /** The history entry's `CreatedBy`, trimmed of BuildKit's `/bin/sh -c` noise. */
@@ -49,6 +50,8 @@ export const ImageReport = z.object({
   stages: z.array(StageInfo),
   /** Platform of the final image, e.g. `linux/amd64`. */
   platform: z.string(),
+  /** Layers, waste and comparison views, added after grading (absent in rows stored before them). */
+  insight: BuildInsight.optional(),
 });
 export type ImageReport = z.infer<typeof ImageReport>;
 

@@ -27,6 +27,8 @@ export type DockerfileEditorProps = {
   onDiagnostics(diagnostics: Diagnostic[]): void;
   theme: Theme;
   ariaLabel: string;
+  /** Select and show these lines (a build insight row was clicked); a new `seq` repeats it. */
+  reveal?: { line: number; endLine: number; seq: number } | null;
 };
 
 /** Monaco's stock themes, with the page's own backgrounds so the editor sits in the layout. */
@@ -46,7 +48,7 @@ const defineThemes: BeforeMount = (m) => {
 };
 
 export default function DockerfileEditor(props: DockerfileEditorProps) {
-  const { value, onChange, onRun, problems, onDiagnostics, theme, ariaLabel } = props;
+  const { value, onChange, onRun, problems, onDiagnostics, theme, ariaLabel, reveal } = props;
   const [editor, setEditor] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const runRef = useRef(onRun);
   runRef.current = onRun;
@@ -75,6 +77,18 @@ export default function DockerfileEditor(props: DockerfileEditorProps) {
     if (!model) return;
     monaco.editor.setModelMarkers(model, "stagecraft-admission", problemMarkers(monaco, model, problems));
   }, [editor, problems]);
+
+  // A line picked in the build insight: select it, scroll it into view, put the cursor there.
+  useEffect(() => {
+    const model = editor?.getModel();
+    if (!editor || !model || !reveal) return;
+    const last = Math.min(Math.max(reveal.endLine, reveal.line), model.getLineCount());
+    const first = Math.min(reveal.line, last);
+    editor.setSelection(new monaco.Selection(first, 1, last, model.getLineMaxColumn(last)));
+    editor.revealLinesInCenter(first, last);
+    editor.getDomNode()?.scrollIntoView({ block: "center", behavior: "smooth" });
+    editor.focus();
+  }, [editor, reveal]);
 
   return (
     <Editor

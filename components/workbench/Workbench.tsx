@@ -11,6 +11,7 @@ import { createPlainRenderer, terminalText } from "@/lib/progress-render";
 import type { Diagnostic } from "@/lib/dockerfile";
 import type { ServerMessage } from "@/lib/protocol";
 import { DoneBadge } from "../DoneBadge";
+import { BuildInsightPanel } from "../insight/BuildInsightPanel";
 import { THEME_EVENT } from "../ThemeToggle";
 import { currentTheme, type Theme } from "../theme-boot";
 import { readDraft, writeDraft } from "./draft-store";
@@ -47,6 +48,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [runText, setRunText] = useState<string | null>(null);
   const [mac, setMac] = useState(false);
+  const [reveal, setReveal] = useState<{ line: number; endLine: number; seq: number } | null>(null);
+  const jumpToLine = useCallback((line: number, endLine: number) => setReveal((r) => ({ line, endLine, seq: (r?.seq ?? 0) + 1 })), []);
   const sink = useMemo(
     () => new TerminalSink(latest?.log ? `Your last run (${latest.state}):\n\n${latest.log}` : IDLE_TERMINAL_TEXT),
     // Created once: a later refresh of `latest` must not replace what the terminal shows.
@@ -123,6 +126,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   const showLatest = view.phase === "idle" && latest !== null;
   const checks = view.checks ?? (showLatest ? latest.checks : null);
   const report = view.report ?? (showLatest ? latest.report : null);
+  // The Dockerfile the shown report was built from; once the editor differs, lines may have moved.
+  const reportText = view.report ? runText : showLatest ? latest.dockerfile : null;
   const shortcut = mac ? "⌘ Enter" : "Ctrl+Enter";
 
   return (
@@ -195,6 +200,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
               problems={problems}
               onDiagnostics={setDiagnostics}
               theme={theme}
+              reveal={reveal}
               ariaLabel={`Dockerfile editor for ${exercise.title}. Press ${shortcut} to run.`}
             />
           ) : (
@@ -230,6 +236,19 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
             <ImageReportView report={report} />
           ) : (
             <p className="panel-empty">Run a build to see the image&apos;s size, layers, user and command.</p>
+          )}
+        </div>
+      </section>
+
+      <section className="panel" aria-labelledby="insight-title">
+        <h3 className="panel-title" id="insight-title">
+          Build insight{showLatest && latest.report?.insight ? " · last run" : ""}
+        </h3>
+        <div className="panel-body">
+          {report ? (
+            <BuildInsightPanel insight={report.insight} pending={busy} onJump={jumpToLine} linesMoved={reportText !== null && reportText !== text} />
+          ) : (
+            <p className="panel-empty">When your image builds, see which line wrote each layer, the bytes it wastes and how it compares with the starter and the solution.</p>
           )}
         </div>
       </section>

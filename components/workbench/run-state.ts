@@ -152,6 +152,8 @@ function applyFrame(view: RunView, m: ServerMessage): RunView {
       return { ...view, phase: "checking", report: m.report };
     case "checks":
       return { ...view, phase: "checking", checks: m.results };
+    case "insight":
+      return view.report ? { ...view, report: { ...view.report, insight: m.insight } } : view;
     case "error": {
       const next = { ...view, error: { code: m.code, message: m.message }, problems: m.problems ?? [] };
       return ENDS_RUN.has(m.code) ? { ...next, phase: "done", outcome: "error" } : next;

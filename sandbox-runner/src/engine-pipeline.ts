@@ -24,7 +24,7 @@ export async function createEnginePipeline(
     build?: Partial<BuildLimits>;
   } = {},
 ): Promise<PipelineDeps> {
-  const [dockerfile, catalog, backend, context, report, checks, cleanup] = await Promise.all([
+  const [dockerfile, catalog, backend, context, report, checks, cleanup, insight, summaries] = await Promise.all([
     import("../../lib/dockerfile/index"),
     import("../../lib/image-catalog"),
     import("./build-backend"),
@@ -32,7 +32,11 @@ export async function createEnginePipeline(
     import("./image-report"),
     import("./checks/index"),
     import("./cleanup"),
+    import("./insight/compute-insight"),
+    import("./insight/summary-memo"),
   ]);
+  // One per pipeline, like `baselines`: starter and solution summaries for the comparison view.
+  const summaryMemo = summaries.createSummaryMemo();
   const limits = SANDBOX_LIMITS;
   const build: BuildLimits = {
     timeoutMs: opts.build?.timeoutMs ?? limits.build.timeoutMs,
@@ -54,6 +58,7 @@ export async function createEnginePipeline(
     build: (o) => backend.runBuild({ docker, ...o, ...buildCall }),
     report: (tag, model, steps) => report.buildImageReport(docker, tag, model, steps),
     checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
+    insight: ({ tag, ...rest }) => insight.computeInsight(docker, { imageRef: tag, ...rest }, summaryMemo),
     async cleanup(tag, variantTags) {
       for (const variant of variantTags) await cleanup.cleanupImage(docker, variant);
       await cleanup.cleanupImage(docker, tag);

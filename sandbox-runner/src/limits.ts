@@ -64,6 +64,29 @@ export const SANDBOX_LIMITS = {
     /** Starter baselines remembered per runner process (an LRU); the course has ~25 exercises. */
     memoEntries: 64,
   },
+  /**
+   * Build insight (layers, waste, comparison), read after grading while the run's image still
+   * exists. It never changes a grade: past these bounds a view says it was cut or is unavailable.
+   */
+  insight: {
+    /**
+     * The whole insight phase of one run. Reading an image streams every layer (~150 MB/s here),
+     * so a 1 GiB monolith takes ~7 s; the first run of an exercise also builds its starter and
+     * solution once (remembered afterwards), mostly from the build cache.
+     */
+    totalTimeoutMs: 45_000,
+    /** Reading one image's layers; past this the waste view says how far it got. */
+    readTimeoutMs: 12_000,
+    /** Tar entries read per image (a Debian base has ~6 k, a Go toolchain image ~15 k). */
+    maxEntries: 200_000,
+    /**
+     * Starter and solution builds for the comparison, shared like `variants.totalTimeoutMs` (same
+     * sandbox, same caps); they are remembered per runner process, so later runs skip them.
+     */
+    buildBudgetMs: 30_000,
+    /** Starter and solution summaries remembered per runner process (two per exercise). */
+    memoEntries: 64,
+  },
   /** Written on BuildKit's parent cgroup (DESIGN.md §3): an aggregate over concurrent builds. */
   buildCgroup: {
     /** Enough for gcc/go compiles; a memory bomb is killed well before it hurts the host. */

@@ -4,6 +4,7 @@ import type { CheckResult } from "../../lib/checks";
 import type { Exercise } from "../../lib/lessons/schema";
 import { createPlainRenderer, terminalText as pageTerminalText } from "../../lib/progress-render";
 import type { ServerMessage } from "../../lib/protocol";
+import type { BuildInsight } from "../../lib/insight/index";
 import type { ImageReport } from "../../lib/report";
 import type { BuildOutcome } from "./build-backend";
 import { BuildContextError } from "./build-context";
@@ -364,5 +365,61 @@ describe("executeRun on an engine that never answers", () => {
     const { outcome, types } = await run(deps);
     expect(outcome.state).toBe("passed");
     expect(types.at(-1)).toBe("finished");
+  });
+});
+
+describe("executeRun with build insight", () => {
+  const insight: BuildInsight = {
+    layers: { available: true, layers: [], baseImage: null, baseCompared: false },
+    waste: { available: false, reason: "not read" },
+    comparison: { available: false, reason: "not built" },
+    addedMs: 7,
+  };
+
+  it("sends the insight after the checks and stores it with the report, before the image is removed", async () => {
+    const order: string[] = [];
+    const { deps } = fakeDeps({
+      insight: async (req) => {
+        order.push(`insight ${req.tag}`);
+        return insight;
+      },
+      cleanup: async () => {
+        order.push("cleanup");
+      },
+    });
+    const { outcome, types, messages } = await run(deps);
+    expect(outcome.state).toBe("passed");
+    expect(types.indexOf("checks")).toBeLessThan(types.indexOf("insight"));
+    expect(types.at(-1)).toBe("finished");
+    expect(messages.find((m) => m.type === "insight")).toMatchObject({ runId, insight });
+    expect(outcome.report?.insight).toEqual(insight);
+    expect(order).toEqual([`insight ${outcome.imageTag}`, "cleanup"]);
+  });
+
+  it("keeps the grade when the insight fails: no insight, same outcome", async () => {
+    const { deps, calls } = fakeDeps({
+      checks: async () => [fail],
+      insight: async () => {
+        throw new Error("engine hiccup");
+      },
+    });
+    const { outcome, types } = await run(deps);
+    expect(outcome.state).toBe("failed");
+    expect(outcome.report).toEqual(report);
+    expect(types).not.toContain("insight");
+    expect(calls.cleanup).toHaveLength(1);
+  });
+
+  it("keeps the grade when the learner cancels while the insight is read", async () => {
+    const controller = new AbortController();
+    const { deps } = fakeDeps({
+      insight: () => {
+        controller.abort();
+        return new Promise<BuildInsight>(() => undefined); // never answers
+      },
+    });
+    const { outcome, types } = await run(deps, { signal: controller.signal });
+    expect(outcome.state).toBe("passed");
+    expect(types).not.toContain("insight");
   });
 });

@@ -28,6 +28,7 @@ import { allPassed } from "../../lib/checks";
 import type { Exercise } from "../../lib/lessons/schema";
 import type { BuildStep, ErrorCode, Problem, RunState, ServerMessage } from "../../lib/protocol";
 import { sanitizeTerminalText } from "../../lib/progress-render";
+import type { BuildInsight } from "../../lib/insight/index";
 import type { ImageReport } from "../../lib/report";
 import { admissionRefusal } from "./admission-refusal";
 import type { BuildOutcome } from "./build-backend";
@@ -77,6 +78,19 @@ export type PipelineDeps = {
   report(tag: string, model: DockerfileModel, steps: BuildStep[]): Promise<ImageReport>;
   checks(ctx: GradingContext, specs: Exercise["checks"]): Promise<CheckResult[]>;
   /**
+   * Build insight (layers, waste, comparison) of a graded image, read before cleanup removes it.
+   * `variants` builds the starter and solution when they are not remembered. May throw: the
+   * pipeline turns that into a note, never into a different outcome. @default no insight
+   */
+  insight?(req: {
+    tag: string;
+    model: DockerfileModel;
+    dockerfile: string;
+    exercise: Exercise;
+    variants: VariantBuilder;
+    signal: AbortSignal;
+  }): Promise<BuildInsight>;
+  /**
    * Deletes the run's image and its variant builds' images, then prunes the build cache; must
    * tolerate "nothing there" (a variant that failed or was stopped left no image).
    */
@@ -119,6 +133,8 @@ export type RunOutcome = {
   imageTag?: string;
   /** The tags of the run's variant builds (their images are deleted too), for the same tests. */
   variantTags?: string[];
+  /** The tags of the build insight's starter and solution builds (deleted too), likewise. */
+  insightTags?: string[];
 };
 
 /** Abort reason the server uses on SIGTERM; any other reason counts as the learner cancelling. */
@@ -152,6 +168,8 @@ type ActiveRun = {
   buildMs?: number;
   /** Created when grading starts; its images are removed with the run's. */
   variants: VariantBuilds | null;
+  /** The starter and solution builds of the insight phase, removed the same way. */
+  insightVariants: VariantBuilds | null;
   /** One phase that waits on the engine: bounded in time, and over as soon as the run is stopped. */
   phase<T>(name: string, ms: number | null, work: (signal: AbortSignal) => Promise<T>, graceMs?: number): Promise<T>;
   /** The outcome for `ending`; an error ending also goes to the page as an `error` message. */
@@ -170,6 +188,7 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
     output: createRunOutput(req.runId, req.emit),
     tag: null,
     variants: null,
+    insightVariants: null,
     phase: (name, ms, work, graceMs) =>
       bounded(name, work, { ms, stop: req.signal, ...(graceMs !== undefined && { graceMs }) }),
     finish: (o) => {
@@ -180,6 +199,7 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
         ...(run.buildMs !== undefined && { buildMs: run.buildMs }),
         ...(run.tag !== null && { imageTag: run.tag }),
         ...(run.variants && run.variants.tags.length > 0 && { variantTags: [...run.variants.tags] }),
+        ...(run.insightVariants && run.insightVariants.tags.length > 0 && { insightTags: [...run.insightVariants.tags] }),
       };
       if (o.errorCode) {
         const { errorCode: code, errorMessage, problems } = o;
@@ -201,12 +221,12 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
     // cleanup leaves is removed by the next start-up sweep.
     const cleanupTag = run.tag;
     if (cleanupTag) {
-      const variants = run.variants;
       const cleanup = async () => {
         // A variant build stopped mid-way (cancel, grading timeout) may still be unwinding and
         // could create its image after a removal ran; let it settle first.
-        await variants?.idle();
-        await deps.cleanup(cleanupTag, variants?.tags ?? []);
+        await run.variants?.idle();
+        await run.insightVariants?.idle();
+        await deps.cleanup(cleanupTag, variantTagsOf(run));
       };
       await bounded("cleaning up", cleanup, { ms: run.timeouts.cleanup }).catch((err: unknown) =>
         warn(`cleanup of ${cleanupTag} failed`, err),
@@ -277,7 +297,42 @@ async function buildAndGrade(run: ActiveRun, model: DockerfileModel): Promise<Ru
   const checks = await grade(run, { imageRef: tag, report, build, model });
   if (req.signal.aborted) return run.stopped();
   output.send({ type: "checks", runId: req.runId, results: checks });
-  return run.finish({ state: allPassed(checks) ? "passed" : "failed", report, checks });
+  const insight = await readInsight(run, tag, model);
+  if (insight) output.send({ type: "insight", runId: req.runId, insight });
+  return run.finish({ state: allPassed(checks) ? "passed" : "failed", report: insight ? { ...report, insight } : report, checks });
+}
+
+/**
+ * Build insight, after grading: the grade is settled and sent, so a failure, a timeout or a cancel
+ * here only costs the views (null: the run ends with its grade and no insight).
+ */
+async function readInsight(run: ActiveRun, tag: string, model: DockerfileModel): Promise<BuildInsight | null> {
+  const { deps, req, output } = run;
+  if (!deps.insight || req.signal.aborted) return null;
+  const insight = deps.insight;
+  try {
+    return await run.phase("reading build insight", SANDBOX_LIMITS.insight.totalTimeoutMs + run.timeouts.call, (signal) => {
+      run.insightVariants = createVariantBuilder({
+        deps,
+        exercise: req.exercise,
+        dockerfile: req.dockerfile,
+        signal,
+        budgetMs: SANDBOX_LIMITS.insight.buildBudgetMs,
+        note: (text) => output.note(sanitizeTerminalText(text)),
+        newTag: runImageTag,
+        purpose: "the build insight",
+        ...(deps.baselines && { memo: deps.baselines }),
+      });
+      return insight({ tag, model, dockerfile: req.dockerfile, exercise: req.exercise, variants: run.insightVariants, signal });
+    });
+  } catch (err) {
+    (deps.warn ?? console.warn)(`build insight failed for run ${req.runId}`, err);
+    return null;
+  }
+}
+
+function variantTagsOf(run: ActiveRun): string[] {
+  return [...(run.variants?.tags ?? []), ...(run.insightVariants?.tags ?? [])];
 }
 
 /** A build that did not produce an image: stopped, a sandbox error, or graded as failed. */

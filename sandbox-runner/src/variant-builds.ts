@@ -15,6 +15,7 @@ import type { BuildOutcome } from "./build-backend";
 import { formatDuration, instructionSteps, wasCached } from "./checks/build-steps";
 import type { VariantBuild, VariantBuilder, VariantRequest } from "./checks/types";
 import { SANDBOX_LIMITS } from "./limits";
+import { createLru } from "./lru";
 import type { PipelineDeps } from "./run-pipeline";
 
 /** The check kinds that ask for variant builds; grading them gets the variant budget on top. */
@@ -25,8 +26,9 @@ export function usesVariantBuilds(checks: readonly CheckSpec[]): boolean {
 }
 
 /**
- * Starter baselines remembered across runs: a request for the exercise's own starter Dockerfile,
- * with no target and no edits (what size-ratio asks for). Keyed by a SHA-256 of the exact context
+ * Starter baselines remembered across runs: a request for the exercise's own starter (what
+ * size-ratio asks for) or solution (the build insight's comparison) Dockerfile, with no target
+ * and no edits. Keyed by a SHA-256 of the exact context
  * tar (the starter's text and the context files; the tar is deterministic), so it is "the same
  * build" by construction. Safe to share between learners because nothing a learner sends goes into
  * it, and the same bytes build the same image on the same catalog bases. Assumption: catalog
@@ -41,23 +43,8 @@ export type BaselineMemo = {
 };
 
 export function createBaselineMemo(maxEntries: number = SANDBOX_LIMITS.variants.memoEntries): BaselineMemo {
-  const entries = new Map<string, VariantBuild>();
-  return {
-    get(key) {
-      const hit = entries.get(key);
-      if (hit) {
-        // Map order is insertion order: re-inserting makes it the most recently used.
-        entries.delete(key);
-        entries.set(key, hit);
-      }
-      return hit;
-    },
-    set(key, build) {
-      entries.delete(key);
-      entries.set(key, { ...build, imageRef: null });
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
-    },
-  };
+  const entries = createLru<VariantBuild>(maxEntries);
+  return { get: (key) => entries.get(key), set: (key, build) => entries.set(key, { ...build, imageRef: null }) };
 }
 
 export type VariantBuilds = VariantBuilder & {
@@ -82,12 +69,15 @@ export type VariantBuildsOptions = {
   newTag(): string;
   /** Starter baselines remembered across runs. @default none: every run builds its own */
   memo?: BaselineMemo;
+  /** What the builds are for, in the learner's terminal notes. @default "the checks" */
+  purpose?: string;
 };
 
 export function createVariantBuilder(opts: VariantBuildsOptions): VariantBuilds {
   const tags: string[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let spentMs = 0;
+  const purpose = opts.purpose ?? "the checks";
 
   async function build(req: VariantRequest): Promise<VariantBuild> {
     if (opts.signal.aborted) throw new Error("the run was stopped");
@@ -100,12 +90,14 @@ export function createVariantBuilder(opts: VariantBuildsOptions): VariantBuilds 
       if (!admission.ok) return refused(`its Dockerfile was refused: ${admission.problems.map((p) => p.message).join("; ")}`);
     }
     const context = await opts.deps.makeContext(opts.exercise, dockerfile, req.edits ?? []);
-    const baseline = req.dockerfile === opts.exercise.starter && req.target === undefined && !req.edits?.length;
+    // The exercise's own starter or solution, unedited: the same bytes build the same image.
+    const courseText = req.dockerfile === opts.exercise.starter || req.dockerfile === opts.exercise.solution;
+    const baseline = courseText && req.target === undefined && !req.edits?.length;
     const key = baseline && opts.memo ? memoKey(context) : null;
-    const remembered = key ? opts.memo?.get(key) : undefined;
+    const remembered = key && !req.fresh ? opts.memo?.get(key) : undefined;
     if (remembered) {
       const size = remembered.sizeBytes === null ? "" : `: ${formatBytes(remembered.sizeBytes)}`;
-      opts.note(`Extra build for the checks: ${req.label}${size} (built in an earlier run, not built again).`);
+      opts.note(`Extra build for ${purpose}: ${req.label}${size} (built in an earlier run, not built again).`);
       return remembered;
     }
     const remaining = opts.budgetMs - spentMs;
@@ -115,7 +107,7 @@ export function createVariantBuilder(opts: VariantBuildsOptions): VariantBuilds 
 
     const tag = opts.newTag();
     tags.push(tag);
-    opts.note(`Extra build for the checks: ${req.label}…`);
+    opts.note(`Extra build for ${purpose}: ${req.label}…`);
     const running = runWithin(remaining, (signal) =>
       opts.deps.build({
         context,

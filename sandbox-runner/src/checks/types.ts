@@ -20,6 +20,8 @@ export type VariantRequest = {
   target?: string;
   /** Context edits: text appended to a context file (path relative to `context/`). */
   edits?: { path: string; append: string }[];
+  /** Build even when a remembered baseline exists, because the caller needs the image itself. */
+  fresh?: boolean;
 };
 
 /** The variant's outcome; its image (if any) is removed by the pipeline's cleanup, not the check. */
