@@ -8,8 +8,13 @@ import type { Db } from "./client";
  */
 const LEARNER_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
+/**
+ * The anonymous learner a cookie names, created when missing. A cookie naming a learner that
+ * belongs to an account (left behind after signing out) gets a fresh learner instead: an
+ * account's runs are reachable only by signing in (db/accounts.ts).
+ */
 export async function ensureLearner(db: Db, id?: string): Promise<{ id: string }> {
-  if (id === undefined || !LEARNER_ID.test(id)) {
+  if (id === undefined || !LEARNER_ID.test(id) || (await db.learner.count({ where: { id, userId: { not: null } } })) > 0) {
     return db.learner.create({ data: { id: randomUUID() }, select: { id: true } });
   }
   return db.learner.upsert({
