@@ -112,7 +112,7 @@ export function AuthForm({ mode, next, initialEmail = "" }: Props) {
         { type: showPassword ? "text" : "password", autoComplete: signUp ? "new-password" : "current-password" },
         signUp ? `At least ${MIN_PASSWORD} characters. A few unrelated words make a strong one.` : undefined,
       )}
-      <label className="check">
+      <label className="show-password">
         <input type="checkbox" checked={showPassword} onChange={(e) => setShowPassword(e.target.checked)} />
         Show password
       </label>

@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { RoleChangeState } from "@/app/admin/users/actions";
-import { ROLES, type Role } from "@/lib/roles";
+import { Role, ROLES } from "@/lib/roles";
 
 type Props = {
   userId: string;
@@ -14,13 +14,15 @@ type Props = {
 /** One user's role picker on the admin's Users page; says what happened next to the row. */
 export function RoleForm({ userId, email, role, action }: Props) {
   const [state, submit, pending] = useActionState(action, null);
+  // Controlled: React resets a form after its action, which would show the old role beside "now …".
+  const [chosen, setChosen] = useState<Role>(role);
   return (
     <form action={submit} className="role-form">
       <input type="hidden" name="userId" value={userId} />
       <label className="visually-hidden" htmlFor={`role-${userId}`}>
         Role of {email}
       </label>
-      <select id={`role-${userId}`} name="role" defaultValue={role}>
+      <select id={`role-${userId}`} name="role" value={chosen} onChange={(e) => setChosen(Role.parse(e.target.value))}>
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {r}
