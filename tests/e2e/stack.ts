@@ -66,6 +66,8 @@ async function waitForHttp(url: string, service: Service, timeoutMs: number): Pr
 
 export type Stack = {
   webUrl: string;
+  /** The web app's and runner's database, for tests that set up or inspect rows directly. */
+  databaseUrl: string;
   runnerWsUrl: string;
   /** The web app's and runner's shared secret: tests sign tokens of other learners with it. */
   secret: string;
@@ -125,6 +127,7 @@ export async function startStack(): Promise<Stack> {
 
   return {
     webUrl,
+    databaseUrl: env.DATABASE_URL!,
     runnerWsUrl,
     secret: env.STAGECRAFT_SECRET!,
     stopRunner: () => stopService(runner),
