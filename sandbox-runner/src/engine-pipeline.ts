@@ -60,6 +60,7 @@ export async function createEnginePipeline(
     timeouts: phaseTimeouts(build.timeoutMs),
     // One per pipeline, and the runner makes one pipeline per process.
     baselines: createBaselineMemo(),
+    insight: SANDBOX_LIMITS.insight,
   };
 }
 

@@ -57,6 +57,18 @@ export const SANDBOX_LIMITS = {
     /** Starter baselines remembered per runner process (an LRU); the course has ~25 exercises. */
     memoEntries: 64,
   },
+  /**
+   * Build insight (sandbox-runner/src/insight): after grading, each builder stage the final image
+   * needed is built again as `--target` to weigh it for the stage graph. Every step is in the
+   * build cache by then, so one costs about a second; the bounds keep a many-stage file or a busy
+   * engine from holding the build slot for long. Past them the graph is drawn without weights.
+   */
+  insight: {
+    /** All of one run's stage weighings together. */
+    stageWeightsMs: 30_000,
+    /** Stages weighed per run; the course's files have at most four. */
+    maxWeighedStages: 6,
+  },
   /** Written on BuildKit's parent cgroup (DESIGN.md §3): an aggregate over concurrent builds. */
   buildCgroup: {
     /** Enough for gcc/go compiles; a memory bomb is killed well before it hurts the host. */
