@@ -10,6 +10,7 @@ import type * as Monaco from "monaco-editor";
 import { monaco } from "./monaco-setup";
 import { lintDockerfile } from "./lint";
 import { lintMarkers, problemMarkers } from "./markers";
+import { registerQuickFixes } from "./quick-fix-actions";
 import type { Diagnostic } from "@/lib/dockerfile";
 import type { Problem } from "@/lib/protocol";
 import type { Theme } from "../theme-boot";
@@ -54,6 +55,7 @@ export default function DockerfileEditor(props: DockerfileEditorProps) {
   const onMount: OnMount = (ed) => {
     // addCommand binds inside the editor, where Monaco would otherwise swallow Ctrl+Enter.
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => runRef.current());
+    registerQuickFixes(monaco);
     setEditor(ed);
   };
 
