@@ -10,7 +10,7 @@ import type * as Monaco from "monaco-editor";
 import { monaco } from "./monaco-setup";
 import { lintDockerfile } from "./lint";
 import { lintMarkers, problemMarkers } from "./markers";
-import { registerQuickFixes } from "./quick-fix-actions";
+import { registerQuickFixes, withFixes, type FixableDiagnostic } from "./quick-fix-actions";
 import type { Diagnostic } from "@/lib/dockerfile";
 import type { Problem } from "@/lib/protocol";
 import type { Theme } from "../theme-boot";
@@ -25,7 +25,8 @@ export type DockerfileEditorProps = {
   onRun(): void;
   /** Problems from the runner's admission check, shown as markers until the text changes. */
   problems: Problem[];
-  onDiagnostics(diagnostics: Diagnostic[]): void;
+  /** Lint findings, each with its quick fix when it has one. */
+  onDiagnostics(diagnostics: FixableDiagnostic[]): void;
   theme: Theme;
   ariaLabel: string;
 };
@@ -66,7 +67,7 @@ export default function DockerfileEditor(props: DockerfileEditorProps) {
     const timer = setTimeout(() => {
       const diagnostics = lintDockerfile(value);
       monaco.editor.setModelMarkers(model, "stagecraft-lint", lintMarkers(monaco, diagnostics));
-      onDiagnostics(diagnostics);
+      onDiagnostics(withFixes(value, diagnostics));
     }, LINT_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [editor, value, onDiagnostics]);

@@ -8,13 +8,18 @@ import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createPlainRenderer, terminalText } from "@/lib/progress-render";
-import type { Diagnostic } from "@/lib/dockerfile";
 import type { ServerMessage } from "@/lib/protocol";
+import type { StepTiming } from "@/lib/checks";
+import type { BuildPlan } from "@/lib/insight/build-progress";
+import { BuildProgress } from "../insight/BuildProgress";
+import { CacheTimeline } from "../insight/CacheTimeline";
+import { StageGraph } from "../insight/StageGraph";
 import { DoneBadge } from "../DoneBadge";
 import { THEME_EVENT } from "../ThemeToggle";
 import { currentTheme, type Theme } from "../theme-boot";
 import { readDraft, writeDraft } from "./draft-store";
 import { Hints } from "./Hints";
+import type { FixableDiagnostic } from "./quick-fix-actions";
 import { AdmissionProblems, DiagnosticList, countLabel } from "./ProblemLists";
 import type { LatestSubmissionView, WorkbenchExercise } from "./exercise-view";
 import { CheckList, ImageReportView } from "./ResultsPanel";
@@ -44,7 +49,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   // null until the draft is read: the editor mounts once, with the right text.
   const [text, setText] = useState<string | null>(null);
   const [theme, setTheme] = useState<Theme>("light");
-  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const [diagnostics, setDiagnostics] = useState<FixableDiagnostic[]>([]);
   const [runText, setRunText] = useState<string | null>(null);
   const [mac, setMac] = useState(false);
   const sink = useMemo(
@@ -54,6 +59,11 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
     [],
   );
   const renderer = useRef(createPlainRenderer());
+  // The progress bar's plan for the run under way, and the steps of the last run that built, so
+  // the next one's cache timeline has something to stand next to (first the stored latest run's).
+  const [plan, setPlan] = useState<BuildPlan | null>(null);
+  const lastSteps = useRef<StepTiming[] | null>(latest?.report?.steps ?? null);
+  const [previousSteps, setPreviousSteps] = useState<StepTiming[] | null>(null);
 
   // The same text the runner stores as the run's log, so the replay after a reload matches.
   const onFrame = useCallback((m: ServerMessage) => sink.write(terminalText(renderer.current, m)), [sink]);
@@ -87,6 +97,9 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
       sink.clear();
       renderer.current = createPlainRenderer();
       setRunText(text);
+      setPreviousSteps(lastSteps.current);
+      setPlan(null);
+      void import("../insight/plan").then((m) => setPlan(m.buildPlan(text)));
     }
     void start(text);
   }, [text, view, sink, start]);
@@ -102,6 +115,10 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [run]);
+
+  useEffect(() => {
+    if (view.report?.steps) lastSteps.current = view.report.steps;
+  }, [view.report]);
 
   // A pass is stored by the runner; refresh server components so "Done" marks appear.
   useEffect(() => {
@@ -179,6 +196,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         <span>{status.text}</span>
       </div>
 
+      {view.phase === "building" && plan ? <BuildProgress plan={plan} steps={Object.values(view.steps)} /> : null}
+
       <AdmissionProblems problems={problems} />
 
       <div className="editor-frame">
@@ -203,7 +222,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         </div>
       </div>
 
-      <DiagnosticList diagnostics={diagnostics} />
+      <DiagnosticList diagnostics={diagnostics} onFix={(result) => !busy && change(result)} />
 
       <Hints hints={exercise.hints} />
 
@@ -233,6 +252,28 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
           )}
         </div>
       </section>
+
+      {report ? (
+        <section className="panel" aria-labelledby="stages-title">
+          <h3 className="panel-title" id="stages-title">
+            Stages{showLatest ? " · last run" : ""}
+          </h3>
+          <div className="panel-body">
+            <StageGraph report={report} />
+          </div>
+        </section>
+      ) : null}
+
+      {report?.steps && report.steps.length > 0 ? (
+        <section className="panel" aria-labelledby="cache-title">
+          <h3 className="panel-title" id="cache-title">
+            Cache timeline{showLatest ? " · last run" : ""}
+          </h3>
+          <div className="panel-body">
+            <CacheTimeline current={report.steps} previous={view.report ? previousSteps : null} />
+          </div>
+        </section>
+      ) : null}
     </section>
   );
 }

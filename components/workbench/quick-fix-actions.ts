@@ -4,9 +4,27 @@
  * Registered once per page for the `dockerfile` language.
  */
 import type * as Monaco from "monaco-editor";
-import { FIXABLE_RULES, quickFixesFor } from "./lint";
+import type { Diagnostic, QuickFix } from "@/lib/dockerfile";
+import { applyEdits, FIXABLE_RULES, quickFixesFor } from "./lint";
 
 type MonacoApi = typeof Monaco;
+
+/** The fix for a finding of `rule` on `line`: the rule's only fix, or the one that edits that line. */
+export function fixFor(text: string, rule: string, line: number): QuickFix | undefined {
+  if (!(FIXABLE_RULES as readonly string[]).includes(rule)) return undefined;
+  const fixes = quickFixesFor(text, rule);
+  return fixes.length === 1 ? fixes[0] : fixes.find((f) => f.edits[0]?.startLine === line);
+}
+
+/** A diagnostic with its quick fix applied to the whole text, for the list under the editor. */
+export type FixableDiagnostic = Diagnostic & { fix?: { title: string; result: string } };
+
+export function withFixes(text: string, diagnostics: Diagnostic[]): FixableDiagnostic[] {
+  return diagnostics.map((d) => {
+    const fix = fixFor(text, d.rule, d.startLine);
+    return fix ? { ...d, fix: { title: fix.title, result: applyEdits(text, fix.edits) } } : d;
+  });
+}
 
 const ruleOf = (marker: Monaco.editor.IMarkerData) => (typeof marker.code === "string" ? marker.code : marker.code?.value);
 
@@ -21,12 +39,10 @@ export function registerQuickFixes(monaco: MonacoApi): void {
       provideCodeActions(model, _range, context) {
         const text = model.getValue();
         const actions: Monaco.languages.CodeAction[] = [];
-        const seen = new Set<string>();
         for (const marker of context.markers) {
           const rule = ruleOf(marker);
-          if (!rule || !(FIXABLE_RULES as readonly string[]).includes(rule) || seen.has(rule)) continue;
-          seen.add(rule);
-          for (const fix of quickFixesFor(text, rule)) {
+          const fix = rule ? fixFor(text, rule, marker.startLineNumber) : undefined;
+          if (fix) {
             actions.push({
               title: fix.title,
               kind: "quickfix",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BuildStep } from "../protocol";
-import { buildPlan, buildProgress } from "./build-progress";
+import { buildPlan } from "./build-plan";
+import { buildProgress } from "./build-progress";
 
 let n = 0;
 const step = (name: string, status: BuildStep["status"]): BuildStep => ({ id: `d${++n}`, number: n, name, status });
