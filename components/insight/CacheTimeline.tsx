@@ -32,7 +32,7 @@ export function CacheTimeline({ current, previous }: { current: readonly StepTim
         {previous ? (
           <>
             {" "}
-            (previous run: {cacheSummary(previous).cached} cached, {formatMs(stepsTotalMs(previous))}).
+            (previous run: {cacheSummary(previous).cached} of {cacheSummary(previous).total} cached, {formatMs(stepsTotalMs(previous))}).
           </>
         ) : (
           ". Run again to compare with this run."

@@ -34,7 +34,7 @@ export function StageGraph({ report }: { report: Pick<ImageReport, "stages" | "s
     // Narrow: shrink the boxes so the widest layer fits, down to a readable minimum.
     const widest = Math.max(...first.nodes.map((n) => first.nodes.filter((m) => m.layer === n.layer).length));
     const nodeWidth = Math.max(132, Math.floor((width - GAP * (widest - 1)) / widest));
-    return layoutStageGraph(graph, { direction, nodeWidth, nodeGap: GAP });
+    return layoutStageGraph(graph, { direction, nodeWidth, nodeGap: GAP, imageHeight: 44 });
   }, [graph, width]);
 
   const stages = graph.nodes.filter((n): n is StageNode => n.kind === "stage");
@@ -43,6 +43,7 @@ export function StageGraph({ report }: { report: Pick<ImageReport, "stages" | "s
   const total = weighed.reduce((sum, s) => sum + s.sizeBytes!, 0);
   const discarded = weighed.reduce((sum, s) => sum + (discardedBytes(s) ?? 0), 0);
   const skipped = stages.filter((s) => !s.built);
+  const skippedIds = new Set(skipped.map((s) => s.id));
 
   return (
     <figure className="stage-graph" aria-labelledby="stage-graph-caption">
@@ -74,7 +75,12 @@ export function StageGraph({ report }: { report: Pick<ImageReport, "stages" | "s
               </marker>
             </defs>
             {layout.edges.map((e, i) => (
-              <path key={i} d={e.path} className={`sg-edge sg-edge-${e.kind}`} markerEnd="url(#sg-arrow)" />
+              <path
+                key={i}
+                d={e.path}
+                className={`sg-edge sg-edge-${e.kind}${skippedIds.has(e.to) ? " sg-edge-skipped" : ""}`}
+                markerEnd="url(#sg-arrow)"
+              />
             ))}
             {layout.nodes.map((n) => (n.kind === "stage" ? <StageBox key={n.id} node={n} /> : <ImageBox key={n.id} node={n} />))}
           </svg>
@@ -137,14 +143,26 @@ function fit(text: string, px: number, charPx: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** An image reference on one line, or split after its last `/` onto two when it does not fit. */
+function imageLines(ref: string, px: number, charPx: number): string[] {
+  if (ref.length * charPx <= px) return [ref];
+  const slash = ref.lastIndexOf("/");
+  if (slash <= 0) return [fit(ref, px, charPx)];
+  return [fit(ref.slice(0, slash + 1), px, charPx), fit(ref.slice(slash + 1), px, charPx)];
+}
+
 function ImageBox({ node }: { node: PlacedNode }) {
+  const textLines = imageLines(node.label, node.width - 20, 6.6);
+  const top = node.height / 2 + 4 - (textLines.length - 1) * 6.5;
   return (
     <g className="sg-image" transform={`translate(${node.x},${node.y})`}>
       <title>{`image ${node.label}`}</title>
-      <rect width={node.width} height={node.height} rx={node.height / 2} />
-      <text x={node.width / 2} y={node.height / 2 + 4} textAnchor="middle">
-        {fit(node.label, node.width - 20, 6.6)}
-      </text>
+      <rect width={node.width} height={node.height} rx={Math.min(node.height / 2, 14)} />
+      {textLines.map((t, i) => (
+        <text key={i} x={node.width / 2} y={top + i * 13} textAnchor="middle">
+          {t}
+        </text>
+      ))}
     </g>
   );
 }
