@@ -123,6 +123,8 @@ export type RunOutcome = {
   imageTag?: string;
   /** The tags of the run's variant builds (their images are deleted too), for the same tests. */
   variantTags?: string[];
+  /** The tags of the `--target` builds that weighed its stages (deleted too), for the same tests. */
+  insightTags?: string[];
 };
 
 /** Abort reason the server uses on SIGTERM; any other reason counts as the learner cancelling. */
@@ -186,7 +188,8 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
         log: "",
         ...(run.buildMs !== undefined && { buildMs: run.buildMs }),
         ...(run.tag !== null && { imageTag: run.tag }),
-        ...(extraTags(run).length > 0 && { variantTags: extraTags(run) }),
+        ...(run.variants && run.variants.tags.length > 0 && { variantTags: [...run.variants.tags] }),
+        ...(run.insight && run.insight.tags.length > 0 && { insightTags: [...run.insight.tags] }),
       };
       if (o.errorCode) {
         const { errorCode: code, errorMessage, problems } = o;

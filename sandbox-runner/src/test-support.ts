@@ -107,9 +107,9 @@ export async function writeExercise(root: string, name: string, opts: ExerciseFi
   };
 }
 
-/** A run's image and every variant build's image are gone from the engine after the run. */
+/** A run's image and every variant and stage-weighing build's image are gone from the engine after the run. */
 export async function expectImagesGone(docker: Docker, outcome: RunOutcome): Promise<void> {
-  for (const tag of [outcome.imageTag, ...(outcome.variantTags ?? [])]) {
+  for (const tag of [outcome.imageTag, ...(outcome.variantTags ?? []), ...(outcome.insightTags ?? [])]) {
     expect(tag).toMatch(/^stagecraft-run\/[0-9a-f]{32}:latest$/);
     await expect(docker.getImage(tag!).inspect(), `${tag} left behind`).rejects.toMatchObject({ statusCode: 404 });
   }

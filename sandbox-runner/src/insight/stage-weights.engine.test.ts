@@ -62,6 +62,7 @@ CMD ["/app"]
     });
     expect(outcome.state, outcome.log).toBe("passed");
     await expectImagesGone(docker, outcome);
+    expect(outcome.insightTags).toHaveLength(2);
     // The report goes out at once, then again with the weights once they are known.
     expect(reports).toHaveLength(2);
     expect(reports[0]!.report.stageWeights).toBeUndefined();
