@@ -10,7 +10,7 @@ import type * as Monaco from "monaco-editor";
 import { monaco } from "./monaco-setup";
 import { lintDockerfile } from "./lint";
 import { lintMarkers, problemMarkers } from "./markers";
-import { registerQuickFixes, withFixes, type FixableDiagnostic } from "./quick-fix-actions";
+import { applyFixInEditor, registerQuickFixes, withFixes, type FixableDiagnostic } from "./quick-fix-actions";
 import type { Diagnostic } from "@/lib/dockerfile";
 import type { Problem } from "@/lib/protocol";
 import type { Theme } from "../theme-boot";
@@ -27,6 +27,8 @@ export type DockerfileEditorProps = {
   problems: Problem[];
   /** Lint findings, each with its quick fix when it has one. */
   onDiagnostics(diagnostics: FixableDiagnostic[]): void;
+  /** Hands over (and on unmount takes back) a function that applies a diagnostic's quick fix. */
+  onFixer?(fixer: ((rule: string, line: number) => boolean) | null): void;
   theme: Theme;
   ariaLabel: string;
 };
@@ -48,7 +50,7 @@ const defineThemes: BeforeMount = (m) => {
 };
 
 export default function DockerfileEditor(props: DockerfileEditorProps) {
-  const { value, onChange, onRun, problems, onDiagnostics, theme, ariaLabel } = props;
+  const { value, onChange, onRun, problems, onDiagnostics, onFixer, theme, ariaLabel } = props;
   const [editor, setEditor] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const runRef = useRef(onRun);
   runRef.current = onRun;
@@ -59,6 +61,12 @@ export default function DockerfileEditor(props: DockerfileEditorProps) {
     registerQuickFixes(monaco);
     setEditor(ed);
   };
+
+  useEffect(() => {
+    if (!editor || !onFixer) return;
+    onFixer((rule, line) => applyFixInEditor(editor, rule, line));
+    return () => onFixer(null);
+  }, [editor, onFixer]);
 
   // Lint markers, debounced.
   useEffect(() => {

@@ -13,8 +13,8 @@ export function DiagnosticList({
   onFix,
 }: {
   diagnostics: FixableDiagnostic[];
-  /** Replaces the editor's text with a fix's result. */
-  onFix?(result: string): void;
+  /** Applies a diagnostic's quick fix in the editor. */
+  onFix?(diagnostic: FixableDiagnostic): void;
 }) {
   if (diagnostics.length === 0) return null;
   return (
@@ -33,7 +33,7 @@ export function DiagnosticList({
             {d.fix && onFix ? (
               <>
                 {" "}
-                <button type="button" className="link-button diag-fix" title={d.fix.title} onClick={() => onFix(d.fix!.result)}>
+                <button type="button" className="link-button diag-fix" title={d.fix.title} onClick={() => onFix(d)}>
                   Fix it<span className="visually-hidden">: {d.fix.title}</span>
                 </button>
               </>

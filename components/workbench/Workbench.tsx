@@ -62,6 +62,11 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   // The progress bar's plan for the run under way, and the steps of the last run that built, so
   // the next one's cache timeline has something to stand next to (first the stored latest run's).
   const [plan, setPlan] = useState<BuildPlan | null>(null);
+  // Applies a quick fix inside the editor (one undoable edit on its current text).
+  const fixer = useRef<((rule: string, line: number) => boolean) | null>(null);
+  const setFixer = useCallback((f: ((rule: string, line: number) => boolean) | null) => {
+    fixer.current = f;
+  }, []);
   const lastSteps = useRef<StepTiming[] | null>(latest?.report?.steps ?? null);
   const [previousSteps, setPreviousSteps] = useState<StepTiming[] | null>(null);
 
@@ -213,6 +218,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
               onRun={run}
               problems={problems}
               onDiagnostics={setDiagnostics}
+              onFixer={setFixer}
               theme={theme}
               ariaLabel={`Dockerfile editor for ${exercise.title}. Press ${shortcut} to run.`}
             />
@@ -222,7 +228,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         </div>
       </div>
 
-      <DiagnosticList diagnostics={diagnostics} onFix={(result) => !busy && change(result)} />
+      <DiagnosticList diagnostics={diagnostics} onFix={(d) => !busy && fixer.current?.(d.rule, d.startLine)} />
 
       <Hints hints={exercise.hints} />
 

@@ -5,7 +5,7 @@
  */
 import type * as Monaco from "monaco-editor";
 import type { Diagnostic, QuickFix } from "@/lib/dockerfile";
-import { applyEdits, FIXABLE_RULES, quickFixesFor } from "./lint";
+import { FIXABLE_RULES, quickFixesFor } from "./lint";
 
 type MonacoApi = typeof Monaco;
 
@@ -16,14 +16,37 @@ export function fixFor(text: string, rule: string, line: number): QuickFix | und
   return fixes.length === 1 ? fixes[0] : fixes.find((f) => f.edits[0]?.startLine === line);
 }
 
-/** A diagnostic with its quick fix applied to the whole text, for the list under the editor. */
-export type FixableDiagnostic = Diagnostic & { fix?: { title: string; result: string } };
+/** A diagnostic with the title of its quick fix, for the list under the editor. */
+export type FixableDiagnostic = Diagnostic & { fix?: { title: string } };
 
 export function withFixes(text: string, diagnostics: Diagnostic[]): FixableDiagnostic[] {
   return diagnostics.map((d) => {
     const fix = fixFor(text, d.rule, d.startLine);
-    return fix ? { ...d, fix: { title: fix.title, result: applyEdits(text, fix.edits) } } : d;
+    return fix ? { ...d, fix: { title: fix.title } } : d;
   });
+}
+
+/** Monaco's range for one of our edits. */
+const rangeOf = (e: QuickFix["edits"][number]) => ({
+  startLineNumber: e.startLine,
+  startColumn: e.startColumn,
+  endLineNumber: e.endLine,
+  endColumn: e.endColumn,
+});
+
+/**
+ * Applies the fix for `rule` at `line` to the editor's text as it is now (never a result computed
+ * before the learner's last keystroke), as one undoable edit. False when there is none any more.
+ */
+export function applyFixInEditor(editor: Monaco.editor.IStandaloneCodeEditor, rule: string, line: number): boolean {
+  const model = editor.getModel();
+  const fix = model ? fixFor(model.getValue(), rule, line) : undefined;
+  if (!fix) return false;
+  editor.pushUndoStop();
+  editor.executeEdits("stagecraft-quick-fix", fix.edits.map((e) => ({ range: rangeOf(e), text: e.text })));
+  editor.pushUndoStop();
+  editor.focus();
+  return true;
 }
 
 const ruleOf = (marker: Monaco.editor.IMarkerData) => (typeof marker.code === "string" ? marker.code : marker.code?.value);
@@ -52,10 +75,7 @@ export function registerQuickFixes(monaco: MonacoApi): void {
                 edits: fix.edits.map((e) => ({
                   resource: model.uri,
                   versionId: model.getVersionId(),
-                  textEdit: {
-                    range: { startLineNumber: e.startLine, startColumn: e.startColumn, endLineNumber: e.endLine, endColumn: e.endColumn },
-                    text: e.text,
-                  },
+                  textEdit: { range: rangeOf(e), text: e.text },
                 })),
               },
             });

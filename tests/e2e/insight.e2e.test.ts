@@ -89,8 +89,15 @@ describe("build insight", () => {
 
     // The list under the editor offers the same fixes without a mouse over the squiggle.
     const problems = page.getByRole("list", { name: "Dockerfile problems" });
-    await problems.getByRole("button", { name: /Run the final stage as node/ }).click();
+    const userFix = problems.getByRole("button", { name: /Run the final stage as node/ });
+    await userFix.click();
     await expect.poll(() => draft(page, id)).toMatch(/USER node\n(.*\n)*CMD \["npm", "start"\]/);
+    // One undoable edit in the editor, which keeps the focus.
+    await page.keyboard.press("ControlOrMeta+Z");
+    await expect.poll(() => draft(page, id)).not.toContain("USER node");
+    expect(await draft(page, id)).toContain('CMD ["npm", "start"]');
+    await userFix.click();
+    await expect.poll(() => draft(page, id)).toContain("USER node");
     await problems.getByRole("button", { name: /Copy package\.json/ }).click();
     await expect.poll(() => draft(page, id)).toMatch(/COPY package\.json package-lock\.json\* \.\/\nRUN npm ci\nCOPY \. \./);
     await expect.poll(() => problems.getByRole("button").count()).toBe(0);

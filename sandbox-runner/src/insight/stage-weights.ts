@@ -37,7 +37,7 @@ export async function weighStages(opts: WeighStagesOptions): Promise<StageWeight
   const named = candidates.filter((s) => s.name !== null);
   for (const [i, stage] of named.entries()) {
     if (i >= opts.maxStages) {
-      notes.push(`only the first ${opts.maxStages} stages are weighed`);
+      notes.push(`a run weighs at most ${opts.maxStages === 1 ? "1 stage" : `${opts.maxStages} stages`}, so ${named.slice(i).map((s) => s.name).join(", ")} ${named.length - i === 1 ? "was" : "were"} not`);
       break;
     }
     if (now() - started >= opts.budgetMs) {
