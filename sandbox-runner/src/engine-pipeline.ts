@@ -19,6 +19,8 @@ export async function createEnginePipeline(
     warn?: PipelineDeps["warn"];
     /** Shorter build limits, for tests. @default SANDBOX_LIMITS.build */
     build?: Partial<BuildLimits>;
+    /** Weigh builder stages for the stage graph after grading. @default true (lessons:verify needs no graph) */
+    insight?: boolean;
   } = {},
 ): Promise<PipelineDeps> {
   const [dockerfile, catalog, backend, context, report, checks, cleanup] = await Promise.all([
@@ -60,7 +62,7 @@ export async function createEnginePipeline(
     timeouts: phaseTimeouts(build.timeoutMs),
     // One per pipeline, and the runner makes one pipeline per process.
     baselines: createBaselineMemo(),
-    insight: SANDBOX_LIMITS.insight,
+    ...(opts.insight !== false && { insight: SANDBOX_LIMITS.insight }),
   };
 }
 
