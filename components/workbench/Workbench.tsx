@@ -137,8 +137,14 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
     change(next);
   }
 
+  const showProgress = view.phase === "building" && plan !== null;
   const status =
-    view.phase === "idle" && latest ? describeLastRun(latest.state) : describeRun(view, exercise.checkTitles.length);
+    view.phase === "idle" && latest
+      ? describeLastRun(latest.state)
+      : showProgress
+        ? // The bar under it counts the Dockerfile's steps; BuildKit's internal ones would only confuse.
+          { text: "Building…", tone: "neutral" as const }
+        : describeRun(view, exercise.checkTitles.length);
   const done = passed || view.outcome === "passed";
   // Admission problems point at lines of the text that was sent; once edited they may not.
   const problems = view.problems.length > 0 && runText === text ? view.problems : [];
@@ -201,7 +207,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         <span>{status.text}</span>
       </div>
 
-      {view.phase === "building" && plan ? <BuildProgress plan={plan} steps={Object.values(view.steps)} /> : null}
+      {showProgress ? <BuildProgress plan={plan} steps={Object.values(view.steps)} /> : null}
 
       <AdmissionProblems problems={problems} />
 
