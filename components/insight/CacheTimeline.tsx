@@ -25,18 +25,21 @@ export function CacheTimeline({ current, previous }: { current: readonly StepTim
   return (
     <div className="cache-timeline">
       <p className="cache-timeline-summary">
-        <strong>
-          {cached} of {total}
-        </strong>{" "}
-        steps came from the cache; the rest ran for <strong>{formatMs(stepsTotalMs(current))}</strong>
-        {previous ? (
+        {cached === total ? (
           <>
-            {" "}
-            (previous run: {cacheSummary(previous).cached} of {cacheSummary(previous).total} cached, {formatMs(stepsTotalMs(previous))}).
+            <strong>All {total}</strong> steps came from the cache: nothing had to run again.
           </>
         ) : (
-          ". Run again to compare with this run."
-        )}
+          <>
+            <strong>
+              {cached} of {total}
+            </strong>{" "}
+            steps came from the cache; the other {total - cached} ran for <strong>{formatMs(stepsTotalMs(current))}</strong>.
+          </>
+        )}{" "}
+        {previous
+          ? `Previous run: ${cacheSummary(previous).cached} of ${cacheSummary(previous).total} from the cache, ${formatMs(stepsTotalMs(previous))}.`
+          : "Run again to compare with this run."}
       </p>
       <TimelinesFigure runs={runs} rows={rows} totals={runs.map((r) => (r.totalMs / longestTotal) * 100)} label="Cache timeline: each step, cached or how long it ran" />
     </div>

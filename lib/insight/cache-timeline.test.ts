@@ -70,9 +70,9 @@ describe("alignSteps", () => {
 });
 
 describe("totals", () => {
-  it("sums only the steps that ran and counts cache hits", () => {
-    const steps = [hit("[1/3] FROM x"), ran("[2/3] RUN a", 250), { name: "[3/3] RUN b", cached: false, durationMs: null }];
-    expect(stepsTotalMs(steps)).toBe(250);
+  it("sums only the steps that ran and counts cache hits among the Dockerfile's own steps", () => {
+    const steps = [ran("[1/4] FROM x", 3), ran("[2/4] RUN a", 250), { name: "[3/4] RUN b", cached: false, durationMs: null }, hit("[4/4] COPY . .")];
+    expect(stepsTotalMs(steps)).toBe(253);
     expect(cacheSummary(steps)).toEqual({ cached: 1, total: 3 });
   });
 });

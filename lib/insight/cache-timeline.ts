@@ -66,7 +66,11 @@ export function stepsTotalMs(steps: readonly StepTiming[]): number {
   return steps.reduce((sum, s) => sum + (s.cached ? 0 : (s.durationMs ?? 0)), 0);
 }
 
-/** "5 of 7 steps from the cache". */
+/**
+ * "5 of 7 steps from the cache", counting the Dockerfile's own steps: a FROM only resolves a
+ * local base image (BuildKit never reports it as cached), so it is left out.
+ */
 export function cacheSummary(steps: readonly StepTiming[]): { cached: number; total: number } {
-  return { cached: steps.filter((s) => s.cached).length, total: steps.length };
+  const own = steps.filter((s) => !instructionKey(s.name).startsWith("FROM "));
+  return { cached: own.filter((s) => s.cached).length, total: own.length };
 }
