@@ -96,7 +96,7 @@ describe("weighStages", () => {
       stages: [stage(0, "base", "stagecraft/busybox:1.35"), stage(1, null, "base")],
       layers: [layer("ADD file:x in /", 4_000, true)],
     } as ImageReport;
-    const w = await weighStages({ dockerfile: "FROM stagecraft/busybox:1.35 AS base\nRUN echo\nFROM base\n", report: chain, buildTarget: async () => built(8_500), maxStages: 6, budgetMs: 1 });
+    const w = await weighStages({ dockerfile: "FROM stagecraft/busybox:1.35 AS base\nRUN echo\nFROM base\n", report: chain, buildTarget: async () => built(8_500), maxStages: 6, budgetMs: 1, now: () => 0 });
     expect(w).toEqual({ weights: [{ index: 0, sizeBytes: 8_500 }], keptBytes: { "0": 8_500 } });
   });
 });
