@@ -51,6 +51,7 @@ describe("alignSteps", () => {
     ];
     const rows = alignSteps(prev, cur);
     // Each run's steps appear once each, in their own order.
+    // (FROM steps first; here the FROM is already first.)
     expect(rows.flatMap((r) => (r.previous ? [r.previous] : []))).toEqual(prev);
     expect(rows.flatMap((r) => (r.current ? [r.current] : []))).toEqual(cur);
     // As many steps as possible are paired (3 of 4), each with its own instruction.
@@ -59,6 +60,18 @@ describe("alignSteps", () => {
     for (const r of paired) expect(instructionKey(r.previous!.name)).toBe(instructionKey(r.current!.name));
     expect(paired[0]!.label).toBe("FROM x");
     expect(paired.at(-1)!.label).toBe("b · RUN npm run build");
+  });
+
+  it("pairs base images whatever order BuildKit resolved them in, ahead of the other steps", () => {
+    const prev = [ran("[b 1/2] FROM golang"), ran("[stage-1 1/2] FROM busybox"), ran("[b 2/2] RUN make"), ran("[stage-1 2/2] COPY --from=b /x /x")];
+    const cur = [ran("[stage-1 1/2] FROM busybox"), ran("[b 2/2] RUN make"), ran("[b 1/2] FROM golang"), hit("[stage-1 2/2] COPY --from=b /x /x")];
+    const rows = alignSteps(prev, cur);
+    expect(rows.map((r) => [r.label, r.previous !== null, r.current !== null])).toEqual([
+      ["FROM busybox", true, true],
+      ["FROM golang", true, true],
+      ["b · RUN make", true, true],
+      ["stage-1 · COPY --from=b /x /x", true, true],
+    ]);
   });
 
   it("handles a first run (no previous) and an empty current run", () => {

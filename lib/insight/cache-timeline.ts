@@ -31,7 +31,19 @@ export function stepLabel(name: string): string {
 
 export type AlignedStep = { key: string; label: string; previous: StepTiming | null; current: StepTiming | null };
 
-export function alignSteps(previous: readonly StepTiming[], current: readonly StepTiming[]): AlignedStep[] {
+/**
+ * BuildKit resolves the base images in parallel, so FROM steps come in any order: they go first,
+ * sorted by image, and the Dockerfile's own steps follow in build order.
+ */
+function basesFirst(steps: readonly StepTiming[]): StepTiming[] {
+  const isFrom = (s: StepTiming) => instructionKey(s.name).startsWith("FROM ");
+  const froms = steps.filter(isFrom).sort((x, y) => instructionKey(x.name).localeCompare(instructionKey(y.name)));
+  return [...froms, ...steps.filter((s) => !isFrom(s))];
+}
+
+export function alignSteps(previousSteps: readonly StepTiming[], currentSteps: readonly StepTiming[]): AlignedStep[] {
+  const previous = basesFirst(previousSteps);
+  const current = basesFirst(currentSteps);
   const a = previous.map((s) => instructionKey(s.name));
   const b = current.map((s) => instructionKey(s.name));
   // LCS table, filled from the end: lcs[i][j] = common length of a[i..] and b[j..].
