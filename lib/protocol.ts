@@ -129,6 +129,10 @@ export const LogMessage = z.object({
   /** Sanitised text (no terminal control sequences except newlines and tabs). */
   chunk: z.string(),
 });
+/**
+ * The image report, once the image is inspected; sent again after the checks when the runner has
+ * weighed the builder stages (the same report plus `stageWeights`). The last one is what is stored.
+ */
 export const ReportMessage = z.object({ type: z.literal("report"), ...base, report: ImageReport });
 export const ChecksMessage = z.object({
   type: z.literal("checks"),
