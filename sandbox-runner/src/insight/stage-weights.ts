@@ -46,7 +46,9 @@ export async function weighStages(opts: WeighStagesOptions): Promise<StageWeight
     }
     const built = await opts.buildTarget(stage.name!);
     if (!built.ok || built.sizeBytes === null) {
-      notes.push(`${stage.name} could not be weighed: ${built.message || "its image size is unknown"}`);
+      // The variant builder words running out of its budget for grading; here it is this budget.
+      const why = /grading time/.test(built.message) ? "the time for weighing stages ran out" : built.message || "its image size is unknown";
+      notes.push(`${stage.name} could not be weighed: ${why}`);
       continue;
     }
     weights.push({ index: stage.index, sizeBytes: built.sizeBytes });
