@@ -130,6 +130,10 @@ export const LogMessage = z.object({
   /** Sanitised text (no terminal control sequences except newlines and tabs). */
   chunk: z.string(),
 });
+/**
+ * The image report, once the image is inspected; sent again after the checks when the runner has
+ * weighed the builder stages (the same report plus `stageWeights`). The last one is what is stored.
+ */
 export const ReportMessage = z.object({ type: z.literal("report"), ...base, report: ImageReport });
 /** Build insight (layers, waste, comparison), sent after the checks; a run may end without it. */
 export const InsightMessage = z.object({ type: z.literal("insight"), ...base, insight: BuildInsight });

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { BuildInsight } from "./insight/index";
+import { StepTiming } from "./checks";
 
 export const LayerInfo = z.object({
   /** The history entry's `CreatedBy`, trimmed of BuildKit's `/bin/sh -c` noise. */
@@ -43,6 +44,26 @@ export const StageInfo = z.object({
 });
 export type StageInfo = z.infer<typeof StageInfo>;
 
+/** What one stage weighed, built on its own as `--target` after the real build (fully cached). */
+export const StageWeight = z.object({
+  index: z.number().int().nonnegative(),
+  /** Size of the stage's image (its base included); null when it was not weighed. */
+  sizeBytes: z.number().int().nonnegative().nullable(),
+});
+export type StageWeight = z.infer<typeof StageWeight>;
+
+export const StageWeights = z.object({
+  weights: z.array(StageWeight),
+  /**
+   * Bytes of the final image's layers made by `COPY --from=<stage>` (or inherited through
+   * `FROM <stage>`), keyed by stage index as a string: what of each stage reached the final image.
+   */
+  keptBytes: z.record(z.string(), z.number().int().nonnegative()),
+  /** Why some or all stages were not weighed (the time budget ran out, a build failed…). */
+  note: z.string().optional(),
+});
+export type StageWeights = z.infer<typeof StageWeights>;
+
 export const ImageReport = z.object({
   sizeBytes: z.number().int().nonnegative(),
   layers: z.array(LayerInfo),
@@ -52,6 +73,13 @@ export const ImageReport = z.object({
   platform: z.string(),
   /** Layers, waste and comparison views, added after grading (absent in rows stored before them). */
   insight: BuildInsight.optional(),
+  /**
+   * The build's instruction steps (`[stage n/m] …` vertices) with cache hits and timings, kept so a
+   * later run of the same exercise can line its steps up against this one's. Optional: older rows lack it.
+   */
+  steps: z.array(StepTiming).optional(),
+  /** What each builder stage weighed and what of it reached the final image. Optional, like `steps`. */
+  stageWeights: StageWeights.optional(),
 });
 export type ImageReport = z.infer<typeof ImageReport>;
 

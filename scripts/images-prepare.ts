@@ -19,6 +19,7 @@ import { createDocker, type Docker } from "../sandbox-runner/src/engine";
 import { readBuildCaBundle, SYSTEM_CA_BUNDLE } from "../sandbox-runner/images/build-ca";
 import { prepareImages, type ImageOutcome, type PrepareEvent } from "../sandbox-runner/images/prepare";
 import { PullBaseSetting } from "../sandbox-runner/images/pull-base";
+import { initialProgress, nextProgress, progressLine, redraw } from "./prepare-progress";
 
 const USAGE = `Usage: tsx scripts/images-prepare.ts [--force] [--only <ref>] [--verbose]
 
@@ -87,24 +88,39 @@ async function connect(socket: string): Promise<{ docker: Docker; version: strin
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** Prints events as they come: step lines with the time since the image started. */
-function createPrinter(verbose: boolean) {
+/**
+ * Prints events as they come: step lines with the time since the image started. On a terminal
+ * (and without --verbose) a live progress line for the image being built stays under them
+ * (prepare-progress.ts); elsewhere only the plain lines.
+ */
+function createPrinter(verbose: boolean, live: { columns: () => number; total: number | null } | null) {
   let imageStart = Date.now();
   let lastLine = Date.now();
+  let progress = initialProgress(live?.total ?? null);
+  let shown = "";
+  const draw = (above: string) => {
+    if (!live) return;
+    shown = progressLine(progress, Date.now(), live.columns());
+    process.stdout.write(redraw(above, shown));
+  };
   const line = (text: string) => {
     lastLine = Date.now();
-    process.stdout.write(`${text}\n`);
+    if (live) draw(`${text}\n`);
+    else process.stdout.write(`${text}\n`);
   };
   const stamp = () => `[${seconds(Date.now() - imageStart).padStart(6)}]`;
   let building = false;
   let lastOutput = "";
-  // Long apt steps print nothing at step level for a while: say we are alive.
+  // Long apt steps print nothing at step level for a while: say we are alive (the live line
+  // does that on a terminal, with its clock and bar).
   const heartbeat = setInterval(() => {
-    if (building && Date.now() - lastLine > 15_000) line(`  ${stamp()} … still working`);
-  }, 5_000);
+    if (live) draw("");
+    else if (building && Date.now() - lastLine > 15_000) line(`  ${stamp()} … still working`);
+  }, live ? 500 : 5_000);
   heartbeat.unref();
   return {
     event(e: PrepareEvent) {
+      progress = nextProgress(progress, e, Date.now());
       switch (e.type) {
         case "image-start":
           imageStart = Date.now();
@@ -126,7 +142,10 @@ function createPrinter(verbose: boolean) {
           break;
       }
     },
-    stop: () => clearInterval(heartbeat),
+    stop: () => {
+      clearInterval(heartbeat);
+      if (live && shown) process.stdout.write(redraw("", ""));
+    },
   };
 }
 
@@ -181,7 +200,11 @@ async function main(): Promise<number> {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const printer = createPrinter(cli.verbose);
+  const tty = process.stdout.isTTY && !cli.verbose && process.env.TERM !== "dumb";
+  const printer = createPrinter(
+    cli.verbose,
+    tty ? { columns: () => process.stdout.columns || 80, total: cli.only ? null : IMAGE_CATALOG.length } : null,
+  );
   const outcomes = await prepareImages({
     docker,
     only: cli.only,

@@ -103,7 +103,8 @@ async function main(): Promise<number> {
   for (const r of await applyBuildCgroupLimits()) {
     if (!r.enforced) console.warn(`note: build ${r.limit} limit not enforced (${r.reason ?? "unknown"})`);
   }
-  const pipeline = await createEnginePipeline(docker, { warn: (m, e) => console.warn(`warning: ${m}`, e ?? "") });
+  // No stage graph to draw: skip weighing the stages, which would only add builds to every run.
+  const pipeline = await createEnginePipeline(docker, { warn: (m, e) => console.warn(`warning: ${m}`, e ?? ""), insight: false });
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort("cancelled"));
 

@@ -4,7 +4,7 @@
  * runner produced, rendered as text.
  */
 import type { CheckDetail } from "@/lib/checks";
-import { formatMs, numericColumns, timelineRows, totalPercents } from "./check-detail-model";
+import { formatMs, numericColumns, timelineRows, totalPercents, type TimelineRow } from "./check-detail-model";
 import "./check-detail.css";
 
 export function CheckDetailView({ detail, title }: { detail: CheckDetail; title: string }) {
@@ -12,13 +12,30 @@ export function CheckDetailView({ detail, title }: { detail: CheckDetail; title:
 }
 
 function Timelines({ detail, title }: { detail: Extract<CheckDetail, { type: "timelines" }>; title: string }) {
-  const rows = timelineRows(detail);
-  const totals = totalPercents(detail);
-  const columns = { gridTemplateColumns: `repeat(${detail.runs.length}, minmax(0, 1fr))` };
+  return <TimelinesFigure runs={detail.runs} rows={timelineRows(detail)} totals={totalPercents(detail)} label={`Build timelines for “${title}”`} />;
+}
+
+/**
+ * Runs side by side, one row per step: also the cache timeline's picture (components/insight),
+ * which lines its rows up its own way.
+ */
+export function TimelinesFigure({
+  runs,
+  rows,
+  totals,
+  label,
+}: {
+  runs: readonly { label: string; totalMs: number }[];
+  rows: readonly TimelineRow[];
+  /** Each run's total as a percentage of the longest. */
+  totals: readonly number[];
+  label: string;
+}) {
+  const columns = { gridTemplateColumns: `repeat(${runs.length}, minmax(0, 1fr))` };
   return (
-    <figure className="timelines" aria-label={`Build timelines for “${title}”`}>
+    <figure className="timelines" aria-label={label}>
       <div className="timelines-runs" style={columns}>
-        {detail.runs.map((run, i) => (
+        {runs.map((run, i) => (
           <div key={i} className="timelines-run">
             <span className="timelines-run-label">{run.label}</span>
             <span className="timelines-run-total">{formatMs(run.totalMs)}</span>
@@ -35,7 +52,7 @@ function Timelines({ detail, title }: { detail: Extract<CheckDetail, { type: "ti
             <div className="timelines-cells" style={columns}>
               {row.cells.map((cell, i) => (
                 <div key={i} className="timelines-cell" data-cached={cell?.cached ?? undefined}>
-                  <span className="visually-hidden">{detail.runs[i]?.label}: </span>
+                  <span className="visually-hidden">{runs[i]?.label}: </span>
                   {cell === null ? (
                     <span className="timelines-none">not in this build</span>
                   ) : cell.cached ? (

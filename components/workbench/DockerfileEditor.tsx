@@ -10,6 +10,7 @@ import type * as Monaco from "monaco-editor";
 import { monaco } from "./monaco-setup";
 import { lintDockerfile } from "./lint";
 import { lintMarkers, problemMarkers } from "./markers";
+import { applyFixInEditor, registerQuickFixes, withFixes, type FixableDiagnostic } from "./quick-fix-actions";
 import type { Diagnostic } from "@/lib/dockerfile";
 import type { Problem } from "@/lib/protocol";
 import type { Theme } from "../theme-boot";
@@ -24,7 +25,10 @@ export type DockerfileEditorProps = {
   onRun(): void;
   /** Problems from the runner's admission check, shown as markers until the text changes. */
   problems: Problem[];
-  onDiagnostics(diagnostics: Diagnostic[]): void;
+  /** Lint findings, each with its quick fix when it has one. */
+  onDiagnostics(diagnostics: FixableDiagnostic[]): void;
+  /** Hands over (and on unmount takes back) a function that applies a diagnostic's quick fix. */
+  onFixer?(fixer: ((rule: string, line: number) => boolean) | null): void;
   theme: Theme;
   ariaLabel: string;
   /** Select and show these lines (a build insight row was clicked); a new `seq` repeats it. */
@@ -48,7 +52,7 @@ const defineThemes: BeforeMount = (m) => {
 };
 
 export default function DockerfileEditor(props: DockerfileEditorProps) {
-  const { value, onChange, onRun, problems, onDiagnostics, theme, ariaLabel, reveal } = props;
+  const { value, onChange, onRun, problems, onDiagnostics, onFixer, theme, ariaLabel, reveal } = props;
   const [editor, setEditor] = useState<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const runRef = useRef(onRun);
   runRef.current = onRun;
@@ -56,8 +60,15 @@ export default function DockerfileEditor(props: DockerfileEditorProps) {
   const onMount: OnMount = (ed) => {
     // addCommand binds inside the editor, where Monaco would otherwise swallow Ctrl+Enter.
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => runRef.current());
+    registerQuickFixes(monaco);
     setEditor(ed);
   };
+
+  useEffect(() => {
+    if (!editor || !onFixer) return;
+    onFixer((rule, line) => applyFixInEditor(editor, rule, line));
+    return () => onFixer(null);
+  }, [editor, onFixer]);
 
   // Lint markers, debounced.
   useEffect(() => {
@@ -66,7 +77,7 @@ export default function DockerfileEditor(props: DockerfileEditorProps) {
     const timer = setTimeout(() => {
       const diagnostics = lintDockerfile(value);
       monaco.editor.setModelMarkers(model, "stagecraft-lint", lintMarkers(monaco, diagnostics));
-      onDiagnostics(diagnostics);
+      onDiagnostics(withFixes(value, diagnostics));
     }, LINT_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [editor, value, onDiagnostics]);

@@ -6,8 +6,16 @@
 import type { Diagnostic } from "@/lib/dockerfile";
 import type { Problem } from "@/lib/protocol";
 import { InlineCode } from "../InlineCode";
+import type { FixableDiagnostic } from "./quick-fix-actions";
 
-export function DiagnosticList({ diagnostics }: { diagnostics: Diagnostic[] }) {
+export function DiagnosticList({
+  diagnostics,
+  onFix,
+}: {
+  diagnostics: FixableDiagnostic[];
+  /** Applies a diagnostic's quick fix in the editor. */
+  onFix?(diagnostic: FixableDiagnostic): void;
+}) {
   if (diagnostics.length === 0) return null;
   return (
     <ul className="diagnostics" aria-label="Dockerfile problems">
@@ -20,6 +28,14 @@ export function DiagnosticList({ diagnostics }: { diagnostics: Diagnostic[] }) {
               <>
                 {" "}
                 <a href={d.link}>Why?</a>
+              </>
+            ) : null}
+            {d.fix && onFix ? (
+              <>
+                {" "}
+                <button type="button" className="link-button diag-fix" title={d.fix.title} onClick={() => onFix(d)}>
+                  Fix it<span className="visually-hidden">: {d.fix.title}</span>
+                </button>
               </>
             ) : null}
           </span>

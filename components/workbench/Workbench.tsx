@@ -8,14 +8,19 @@ import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createPlainRenderer, terminalText } from "@/lib/progress-render";
-import type { Diagnostic } from "@/lib/dockerfile";
 import type { ServerMessage } from "@/lib/protocol";
+import type { StepTiming } from "@/lib/checks";
+import type { BuildPlan } from "@/lib/insight/build-progress";
+import { BuildProgress } from "../insight/BuildProgress";
+import { CacheTimeline } from "../insight/CacheTimeline";
+import { StageGraph } from "../insight/StageGraph";
 import { DoneBadge } from "../DoneBadge";
 import { BuildInsightPanel } from "../insight/BuildInsightPanel";
 import { THEME_EVENT } from "../ThemeToggle";
 import { currentTheme, type Theme } from "../theme-boot";
 import { readDraft, writeDraft } from "./draft-store";
 import { Hints } from "./Hints";
+import type { FixableDiagnostic } from "./quick-fix-actions";
 import { AdmissionProblems, DiagnosticList, countLabel } from "./ProblemLists";
 import type { LatestSubmissionView, WorkbenchExercise } from "./exercise-view";
 import { CheckList, ImageReportView } from "./ResultsPanel";
@@ -45,7 +50,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   // null until the draft is read: the editor mounts once, with the right text.
   const [text, setText] = useState<string | null>(null);
   const [theme, setTheme] = useState<Theme>("light");
-  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const [diagnostics, setDiagnostics] = useState<FixableDiagnostic[]>([]);
   const [runText, setRunText] = useState<string | null>(null);
   const [mac, setMac] = useState(false);
   const [reveal, setReveal] = useState<{ line: number; endLine: number; seq: number } | null>(null);
@@ -57,6 +62,16 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
     [],
   );
   const renderer = useRef(createPlainRenderer());
+  // The progress bar's plan for the run under way, and the steps of the last run that built, so
+  // the next one's cache timeline has something to stand next to (first the stored latest run's).
+  const [plan, setPlan] = useState<BuildPlan | null>(null);
+  // Applies a quick fix inside the editor (one undoable edit on its current text).
+  const fixer = useRef<((rule: string, line: number) => boolean) | null>(null);
+  const setFixer = useCallback((f: ((rule: string, line: number) => boolean) | null) => {
+    fixer.current = f;
+  }, []);
+  const lastSteps = useRef<StepTiming[] | null>(latest?.report?.steps ?? null);
+  const [previousSteps, setPreviousSteps] = useState<StepTiming[] | null>(null);
 
   // The same text the runner stores as the run's log, so the replay after a reload matches.
   const onFrame = useCallback((m: ServerMessage) => sink.write(terminalText(renderer.current, m)), [sink]);
@@ -90,6 +105,9 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
       sink.clear();
       renderer.current = createPlainRenderer();
       setRunText(text);
+      setPreviousSteps(lastSteps.current);
+      setPlan(null);
+      void import("../insight/plan").then((m) => setPlan(m.buildPlan(text)));
     }
     void start(text);
   }, [text, view, sink, start]);
@@ -106,6 +124,10 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
     return () => window.removeEventListener("keydown", onKey);
   }, [run]);
 
+  useEffect(() => {
+    if (view.report?.steps) lastSteps.current = view.report.steps;
+  }, [view.report]);
+
   // A pass is stored by the runner; refresh server components so "Done" marks appear.
   useEffect(() => {
     if (view.outcome === "passed") router.refresh();
@@ -118,8 +140,14 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
     change(next);
   }
 
+  const showProgress = view.phase === "building" && plan !== null;
   const status =
-    view.phase === "idle" && latest ? describeLastRun(latest.state) : describeRun(view, exercise.checkTitles.length);
+    view.phase === "idle" && latest
+      ? describeLastRun(latest.state)
+      : showProgress
+        ? // The bar under it counts the Dockerfile's steps; BuildKit's internal ones would only confuse.
+          { text: "Building…", tone: "neutral" as const }
+        : describeRun(view, exercise.checkTitles.length);
   const done = passed || view.outcome === "passed";
   // Admission problems point at lines of the text that was sent; once edited they may not.
   const problems = view.problems.length > 0 && runText === text ? view.problems : [];
@@ -184,6 +212,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         <span>{status.text}</span>
       </div>
 
+      {showProgress ? <BuildProgress plan={plan} steps={Object.values(view.steps)} /> : null}
+
       <AdmissionProblems problems={problems} />
 
       <div className="editor-frame">
@@ -199,6 +229,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
               onRun={run}
               problems={problems}
               onDiagnostics={setDiagnostics}
+              onFixer={setFixer}
               theme={theme}
               reveal={reveal}
               ariaLabel={`Dockerfile editor for ${exercise.title}. Press ${shortcut} to run.`}
@@ -209,7 +240,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         </div>
       </div>
 
-      <DiagnosticList diagnostics={diagnostics} />
+      <DiagnosticList diagnostics={diagnostics} onFix={(d) => !busy && fixer.current?.(d.rule, d.startLine)} />
 
       <Hints hints={exercise.hints} />
 
@@ -240,6 +271,17 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         </div>
       </section>
 
+      {report ? (
+        <section className="panel" aria-labelledby="stages-title">
+          <h3 className="panel-title" id="stages-title">
+            Stages{showLatest ? " · last run" : ""}
+          </h3>
+          <div className="panel-body">
+            <StageGraph report={report} />
+          </div>
+        </section>
+      ) : null}
+
       <section className="panel" aria-labelledby="insight-title">
         <h3 className="panel-title" id="insight-title">
           Build insight{showLatest && latest.report?.insight ? " · last run" : ""}
@@ -252,6 +294,17 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
           )}
         </div>
       </section>
+
+      {report?.steps && report.steps.length > 0 ? (
+        <section className="panel" aria-labelledby="cache-title">
+          <h3 className="panel-title" id="cache-title">
+            Cache timeline{showLatest ? " · last run" : ""}
+          </h3>
+          <div className="panel-body">
+            <CacheTimeline current={report.steps} previous={view.report ? previousSteps : null} />
+          </div>
+        </section>
+      ) : null}
     </section>
   );
 }

@@ -57,7 +57,8 @@ export function timelineRows(detail: Timelines): TimelineRow[] {
   }));
 }
 
-function cellOf(step: StepTiming, longest: number): TimelineCell {
+/** One step's cell, its bar on a scale where `longest` ms is 100 %. */
+export function cellOf(step: StepTiming, longest: number): TimelineCell {
   const ms = step.cached ? 0 : (step.durationMs ?? 0);
   return { cached: step.cached, durationMs: step.durationMs, percent: Math.min(100, (ms / longest) * 100) };
 }

@@ -9,3 +9,4 @@ export { admitDockerfile, ADMISSION_DEFAULTS, type Admission } from "./admit";
 export type { AdmissionOptions } from "./admission/types";
 export { installBufferShim } from "./buffer-shim";
 export { LESSON_LINKS } from "./links";
+export { quickFixesFor, applyEdits, FIXABLE_RULES, type QuickFix, type TextEdit } from "./quick-fixes";

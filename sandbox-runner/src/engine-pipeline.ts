@@ -22,6 +22,8 @@ export async function createEnginePipeline(
     warn?: PipelineDeps["warn"];
     /** Tighter build limits, for tests. @default SANDBOX_LIMITS.build */
     build?: Partial<BuildLimits>;
+    /** Build insight after grading (layers, waste, comparison, weighed stages). @default true (lessons:verify needs none) */
+    insight?: boolean;
   } = {},
 ): Promise<PipelineDeps> {
   const [dockerfile, catalog, backend, context, report, checks, cleanup, insight, summaries] = await Promise.all([
@@ -58,7 +60,6 @@ export async function createEnginePipeline(
     build: (o) => backend.runBuild({ docker, ...o, ...buildCall }),
     report: (tag, model, steps) => report.buildImageReport(docker, tag, model, steps),
     checks: (ctx, specs) => checks.runChecks({ docker, ...ctx }, specs),
-    insight: ({ tag, ...rest }) => insight.computeInsight(docker, { imageRef: tag, ...rest }, summaryMemo),
     async cleanup(tag, variantTags) {
       for (const variant of variantTags) await cleanup.cleanupImage(docker, variant);
       await cleanup.cleanupImage(docker, tag);
@@ -71,6 +72,10 @@ export async function createEnginePipeline(
     timeouts: phaseTimeouts(build.timeoutMs),
     // One per pipeline, and the runner makes one pipeline per process.
     baselines: createBaselineMemo(),
+    ...(opts.insight !== false && {
+      insight: ({ tag, ...rest }) => insight.computeInsight(docker, { imageRef: tag, ...rest }, summaryMemo),
+      stageWeights: SANDBOX_LIMITS.insight,
+    }),
   };
 }
 

@@ -65,14 +65,19 @@ export const SANDBOX_LIMITS = {
     memoEntries: 64,
   },
   /**
-   * Build insight (layers, waste, comparison), read after grading while the run's image still
-   * exists. It never changes a grade: past these bounds a view says it was cut or is unavailable.
+   * Build insight, read after grading while the run's image still exists. It never changes a
+   * grade: past these bounds a view says it was cut or is unavailable.
+   * - Layers, waste, comparison (sandbox-runner/src/insight): the image's layers are streamed and
+   *   the exercise's starter and solution are built once for the comparison.
+   * - Stage graph: each builder stage the final image needed is built again as `--target` to weigh
+   *   it. Every step is in the build cache by then, so one costs about a second; the bounds keep a
+   *   many-stage file or a busy engine from holding the build slot for long.
    */
   insight: {
     /**
-     * The whole insight phase of one run. Reading an image streams every layer (~150 MB/s here),
-     * so a 1 GiB monolith takes ~7 s; the first run of an exercise also builds its starter and
-     * solution once (remembered afterwards), mostly from the build cache.
+     * The whole layers/waste/comparison phase of one run. Reading an image streams every layer
+     * (~150 MB/s here), so a 1 GiB monolith takes ~7 s; the first run of an exercise also builds
+     * its starter and solution once (remembered afterwards), mostly from the build cache.
      */
     totalTimeoutMs: 45_000,
     /** Reading one image's layers; past this the waste view says how far it got. */
@@ -86,6 +91,10 @@ export const SANDBOX_LIMITS = {
     buildBudgetMs: 30_000,
     /** Starter and solution summaries remembered per runner process (two per exercise). */
     memoEntries: 64,
+    /** All of one run's stage weighings together; past it the graph is drawn without weights. */
+    stageWeightsMs: 30_000,
+    /** Stages weighed per run; the course's files have at most four. */
+    maxWeighedStages: 6,
   },
   /** Written on BuildKit's parent cgroup (DESIGN.md §3): an aggregate over concurrent builds. */
   buildCgroup: {

@@ -39,6 +39,7 @@ import { SANDBOX_LIMITS } from "./limits";
 import { bounded, EngineTimeoutError, phaseTimeouts, type PhaseTimeouts } from "./phase-timeouts";
 import { createRunOutput, type RunOutput } from "./run-output";
 import { createVariantBuilder, usesVariantBuilds, type BaselineMemo, type VariantBuilds } from "./variant-builds";
+import { weighStages } from "./insight/stage-weights";
 
 /** What grading sees of a run (`CheckContext` minus the engine handle, which the real deps add). */
 export type GradingContext = {
@@ -101,6 +102,11 @@ export type PipelineDeps = {
   warn?(message: string, err?: unknown): void;
   /** How long each phase may wait on the engine. @default from SANDBOX_LIMITS (see `phaseTimeouts`) */
   timeouts?: Partial<PhaseTimeouts>;
+  /**
+   * Weigh the builder stages after grading (cached `--target` builds) for the stage graph, within
+   * these bounds (`SANDBOX_LIMITS.insight`). @default not weighed
+   */
+  stageWeights?: { stageWeightsMs: number; maxWeighedStages: number };
 };
 
 export type RunRequest = {
@@ -133,7 +139,7 @@ export type RunOutcome = {
   imageTag?: string;
   /** The tags of the run's variant builds (their images are deleted too), for the same tests. */
   variantTags?: string[];
-  /** The tags of the build insight's starter and solution builds (deleted too), likewise. */
+  /** The tags of the build insight's builds (starter, solution, weighed stages; deleted too), likewise. */
   insightTags?: string[];
 };
 
@@ -170,6 +176,8 @@ type ActiveRun = {
   variants: VariantBuilds | null;
   /** The starter and solution builds of the insight phase, removed the same way. */
   insightVariants: VariantBuilds | null;
+  /** The `--target` builds that weigh stages for the stage graph; removed with the run's images. */
+  stageBuilds: VariantBuilds | null;
   /** One phase that waits on the engine: bounded in time, and over as soon as the run is stopped. */
   phase<T>(name: string, ms: number | null, work: (signal: AbortSignal) => Promise<T>, graceMs?: number): Promise<T>;
   /** The outcome for `ending`; an error ending also goes to the page as an `error` message. */
@@ -189,6 +197,7 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
     tag: null,
     variants: null,
     insightVariants: null,
+    stageBuilds: null,
     phase: (name, ms, work, graceMs) =>
       bounded(name, work, { ms, stop: req.signal, ...(graceMs !== undefined && { graceMs }) }),
     finish: (o) => {
@@ -199,7 +208,7 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
         ...(run.buildMs !== undefined && { buildMs: run.buildMs }),
         ...(run.tag !== null && { imageTag: run.tag }),
         ...(run.variants && run.variants.tags.length > 0 && { variantTags: [...run.variants.tags] }),
-        ...(run.insightVariants && run.insightVariants.tags.length > 0 && { insightTags: [...run.insightVariants.tags] }),
+        ...(insightTagsOf(run).length > 0 && { insightTags: insightTagsOf(run) }),
       };
       if (o.errorCode) {
         const { errorCode: code, errorMessage, problems } = o;
@@ -221,12 +230,12 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
     // cleanup leaves is removed by the next start-up sweep.
     const cleanupTag = run.tag;
     if (cleanupTag) {
+      const builders = [run.variants, run.insightVariants, run.stageBuilds];
       const cleanup = async () => {
         // A variant build stopped mid-way (cancel, grading timeout) may still be unwinding and
         // could create its image after a removal ran; let it settle first.
-        await run.variants?.idle();
-        await run.insightVariants?.idle();
-        await deps.cleanup(cleanupTag, variantTagsOf(run));
+        await Promise.all(builders.map((b) => b?.idle()));
+        await deps.cleanup(cleanupTag, [...(run.variants?.tags ?? []), ...insightTagsOf(run)]);
       };
       await bounded("cleaning up", cleanup, { ms: run.timeouts.cleanup }).catch((err: unknown) =>
         warn(`cleanup of ${cleanupTag} failed`, err),
@@ -297,9 +306,17 @@ async function buildAndGrade(run: ActiveRun, model: DockerfileModel): Promise<Ru
   const checks = await grade(run, { imageRef: tag, report, build, model });
   if (req.signal.aborted) return run.stopped();
   output.send({ type: "checks", runId: req.runId, results: checks });
+  const weighed = await weighStagesOf(run, report);
+  if (req.signal.aborted) return run.stopped();
+  if (weighed !== report) output.send({ type: "report", runId: req.runId, report: weighed });
   const insight = await readInsight(run, tag, model);
   if (insight) output.send({ type: "insight", runId: req.runId, insight });
-  return run.finish({ state: allPassed(checks) ? "passed" : "failed", report: insight ? { ...report, insight } : report, checks });
+  return run.finish({ state: allPassed(checks) ? "passed" : "failed", report: insight ? { ...weighed, insight } : weighed, checks });
+}
+
+/** The tags of the insight's builds: the comparison's starter and solution, and the weighed stages. */
+function insightTagsOf(run: ActiveRun): string[] {
+  return [...(run.insightVariants?.tags ?? []), ...(run.stageBuilds?.tags ?? [])];
 }
 
 /**
@@ -331,8 +348,43 @@ async function readInsight(run: ActiveRun, tag: string, model: DockerfileModel):
   }
 }
 
-function variantTagsOf(run: ActiveRun): string[] {
-  return [...(run.variants?.tags ?? []), ...(run.insightVariants?.tags ?? [])];
+/**
+ * The report with its builder stages weighed (see insight/stage-weights.ts), or the report as it
+ * was when weighing is off or could not be done at all: the stage graph is extra, never a reason
+ * for a run to fail.
+ */
+async function weighStagesOf(run: ActiveRun, report: ImageReport): Promise<ImageReport> {
+  const { deps, req, timeouts, output } = run;
+  const limits = deps.stageWeights;
+  if (!limits || !report.stages.some((s) => s.built && s !== report.stages.at(-1))) return report;
+  try {
+    const stageWeights = await run.phase("weighing the stages", limits.stageWeightsMs + timeouts.call, (signal) => {
+      const builder = createVariantBuilder({
+        deps,
+        exercise: req.exercise,
+        dockerfile: req.dockerfile,
+        signal,
+        budgetMs: limits.stageWeightsMs,
+        note: () => undefined, // one note for all of them, below
+        newTag: runImageTag,
+      });
+      run.stageBuilds = builder;
+      return weighStages({
+        dockerfile: req.dockerfile,
+        report,
+        buildTarget: (target) => builder.build({ label: `the ${target} stage on its own`, target }),
+        maxStages: limits.maxWeighedStages,
+        budgetMs: limits.stageWeightsMs,
+      });
+    });
+    const n = stageWeights.weights.length;
+    if (n > 0) output.note(`Weighed ${n === 1 ? "1 builder stage" : `${n} builder stages`} for the stage graph (cached builds).`);
+    return { ...report, stageWeights };
+  } catch (err) {
+    if (req.signal.aborted) return report;
+    (deps.warn ?? console.warn)("weighing the stages failed", err);
+    return { ...report, stageWeights: { weights: [], keptBytes: {}, note: "The stages could not be weighed this time (the engine did not answer in time)." } };
+  }
 }
 
 /** A build that did not produce an image: stopped, a sandbox error, or graded as failed. */

@@ -146,3 +146,59 @@ describe("variant builds in a run", () => {
     expect(Date.now() - began).toBeLessThan(400);
   });
 });
+
+describe("weighing the stages after grading", () => {
+  const twoStages = "FROM stagecraft/golang:1.19 AS build\nRUN go build -o /app .\nFROM stagecraft/busybox:1.35\nCOPY --from=build /app /app\n";
+  const report = {
+    sizeBytes: 10,
+    stages: [
+      { index: 0, name: "build", base: "stagecraft/golang:1.19", copiesFrom: [], built: true },
+      { index: 1, name: null, base: "stagecraft/busybox:1.35", copiesFrom: ["build"], built: true },
+    ],
+    layers: [{ instruction: "COPY /app /app", sizeBytes: 4, fromBase: false, empty: false }],
+  } as unknown as ImageReport;
+  const weighRun = (deps: PipelineDeps, signal = new AbortController().signal) => {
+    const messages: ServerMessage[] = [];
+    const done = executeRun(deps, { runId, learnerId: "l", exercise, dockerfile: twoStages, signal, emit: (m) => messages.push(m) });
+    return done.then((outcome) => ({ outcome, messages }));
+  };
+
+  it("builds each builder as --target, sends the report again with the weights, and removes those images too", async () => {
+    const { deps, calls } = fakeDeps(async () => [pass], { report: async () => report, stageWeights: { stageWeightsMs: 5_000, maxWeighedStages: 6 } });
+    const { outcome, messages } = await weighRun(deps);
+    expect(outcome.state).toBe("passed");
+    const [main, weigh] = calls.builds;
+    expect(weigh).toMatchObject({ target: "build" });
+    const reports = messages.filter((m) => m.type === "report");
+    expect(reports).toHaveLength(2);
+    expect(outcome.report?.stageWeights).toEqual({ weights: [{ index: 0, sizeBytes: 10 }], keptBytes: { "0": 4 } });
+    expect(outcome.insightTags).toEqual([weigh?.tag]);
+    expect(outcome.variantTags).toBeUndefined();
+    expect(calls.cleanup).toEqual([[main?.tag, [weigh?.tag]]]);
+    expect(outcome.log).toContain("Weighed 1 builder stage for the stage graph");
+  });
+
+  it("keeps the run's verdict when the engine stops answering while weighing, and says why the graph has no weights", async () => {
+    let builds = 0;
+    const { deps } = fakeDeps(async () => [pass], {
+      report: async () => report,
+      stageWeights: { stageWeightsMs: 50, maxWeighedStages: 6 },
+      // A build that ignores even its abort: cleanup gives up on it after its own bound.
+      timeouts: { call: 50, cleanup: 100 },
+      build: async () => (++builds === 1 ? ok(5) : new Promise<never>(() => undefined)),
+    });
+    const { outcome } = await weighRun(deps);
+    expect(outcome.state).toBe("passed");
+    expect(outcome.report?.stageWeights).toMatchObject({ weights: [], note: expect.stringMatching(/could not be weighed/) });
+  });
+
+  it("does not weigh when the pipeline has no insight limits, or the file has one stage", async () => {
+    const off = fakeDeps(async () => [pass], { report: async () => report });
+    await weighRun(off.deps);
+    expect(off.calls.builds).toHaveLength(1);
+    const single = fakeDeps(async () => [pass], { report: async () => ({ ...report, stages: report.stages.slice(1) }), stageWeights: { stageWeightsMs: 5_000, maxWeighedStages: 6 } });
+    const { outcome } = await weighRun(single.deps);
+    expect(single.calls.builds).toHaveLength(1);
+    expect(outcome.report?.stageWeights).toBeUndefined();
+  });
+});

@@ -5,12 +5,17 @@
  */
 import Database from "better-sqlite3";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { expect } from "vitest";
 import { migrateDeploy } from "../../db/migrate-deploy";
+import { CheckSpec } from "../../lib/checks";
+import type { Exercise } from "../../lib/lessons/schema";
+import type { Docker } from "./engine";
+import type { RunOutcome } from "./run-pipeline";
 
 /** A one-lesson course whose exercise builds on `stagecraft/busybox:1.35` in a second or two. */
 export const FIXTURE_LESSONS_DIR = path.join(import.meta.dirname, "__fixtures__/lessons");
@@ -83,4 +88,40 @@ async function matchingProcesses(marker: string, opts: { exact?: boolean }): Pro
     .map((line) => /^\s*(\d+)\s(.*)$/.exec(line))
     .flatMap((m) => (m ? [{ pid: Number(m[1]), args: m[2]! }] : []))
     .filter(({ args }) => (opts.exact ? args.trim() === marker : args.includes(marker) && !args.includes("ps -eo")));
+}
+
+export type ExerciseFiles = { files: Record<string, string>; checks: unknown[]; starter?: string; solution?: string };
+
+/**
+ * An exercise written to `root/<name>/context` (busybox starter and solution unless given), for
+ * engine tests that grade through the real pipeline. Check specs get ids, titles and hints.
+ */
+export async function writeExercise(root: string, name: string, opts: ExerciseFiles): Promise<Exercise> {
+  const dir = path.join(root, name);
+  for (const [file, text] of Object.entries(opts.files)) {
+    await mkdir(path.dirname(path.join(dir, "context", file)), { recursive: true });
+    await writeFile(path.join(dir, "context", file), text);
+  }
+  const checks = opts.checks.map((c, i) => CheckSpec.parse({ id: `c${i}`, title: `Check ${i}`, hint: "hint", ...(c as object) }));
+  return {
+    id: `engine/${name}`,
+    lessonSlug: "engine",
+    name,
+    dir,
+    title: name,
+    prompt: "p",
+    hints: ["h"],
+    checks,
+    starter: opts.starter ?? "FROM stagecraft/busybox:1.35\n",
+    solution: opts.solution ?? "FROM stagecraft/busybox:1.35\n",
+    contextFiles: Object.keys(opts.files).sort(),
+  };
+}
+
+/** A run's image and every variant and stage-weighing build's image are gone from the engine after the run. */
+export async function expectImagesGone(docker: Docker, outcome: RunOutcome): Promise<void> {
+  for (const tag of [outcome.imageTag, ...(outcome.variantTags ?? []), ...(outcome.insightTags ?? [])]) {
+    expect(tag).toMatch(/^stagecraft-run\/[0-9a-f]{32}:latest$/);
+    await expect(docker.getImage(tag!).inspect(), `${tag} left behind`).rejects.toMatchObject({ statusCode: 404 });
+  }
 }

@@ -21,7 +21,7 @@ export function isExecForm(instruction: Instruction): boolean {
 }
 
 /** The exec form of a simple command line; undefined when shell syntax would need a shell. */
-function execFormOf(args: string): string | undefined {
+export function execFormOf(args: string): string | undefined {
   if (args === "" || /[|&;<>$`(){}*?'"\\[\]]/.test(args)) return undefined;
   return `[${args.split(/\s+/).map((word) => JSON.stringify(word)).join(", ")}]`;
 }

@@ -4,15 +4,16 @@
  * engine, so the variant builds, their notes and their cleanup are the ones learners get.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CheckSpec, type CheckResult, type StepTiming } from "../../../lib/checks";
+import type { CheckResult, StepTiming } from "../../../lib/checks";
 import type { Exercise } from "../../../lib/lessons/schema";
 import { createDocker } from "../engine";
 import { createEnginePipeline } from "../engine-pipeline";
 import { executeRun, type PipelineDeps, type RunOutcome } from "../run-pipeline";
+import { expectImagesGone, writeExercise, type ExerciseFiles } from "../test-support";
 
 const docker = createDocker(process.env.DOCKER_SOCKET ?? "/var/run/docker.sock");
 /** Makes this file's first builds cold, whatever earlier test runs left in the build cache. */
@@ -33,30 +34,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function exerciseWith(
-  name: string,
-  opts: { files: Record<string, string>; checks: unknown[]; starter?: string; solution?: string },
-): Promise<Exercise> {
-  const dir = path.join(root, name);
-  for (const [file, text] of Object.entries(opts.files)) {
-    await mkdir(path.dirname(path.join(dir, "context", file)), { recursive: true });
-    await writeFile(path.join(dir, "context", file), text);
-  }
-  const checks = opts.checks.map((c, i) => CheckSpec.parse({ id: `c${i}`, title: `Check ${i}`, hint: "hint", ...(c as object) }));
-  return {
-    id: `engine/${name}`,
-    lessonSlug: "engine",
-    name,
-    dir,
-    title: name,
-    prompt: "p",
-    hints: ["h"],
-    checks,
-    starter: opts.starter ?? `FROM ${BUSYBOX}\n`,
-    solution: opts.solution ?? `FROM ${BUSYBOX}\n`,
-    contextFiles: Object.keys(opts.files).sort(),
-  };
-}
+const exerciseWith = (name: string, opts: ExerciseFiles) => writeExercise(root, name, opts);
 
 /** One graded run through the real pipeline; its images (and its variants') must be gone after. */
 async function grade(exercise: Exercise, dockerfile: string): Promise<{ outcome: RunOutcome; result: CheckResult }> {
@@ -69,17 +47,10 @@ async function grade(exercise: Exercise, dockerfile: string): Promise<{ outcome:
     emit: () => undefined,
   });
   outcomes.push(outcome);
-  await expectImagesGone(outcome);
+  await expectImagesGone(docker, outcome);
   const result = outcome.checks?.at(-1);
   if (!result) throw new Error(`no check results: ${outcome.state} ${outcome.errorMessage ?? ""}\n${outcome.log}`);
   return { outcome, result };
-}
-
-async function expectImagesGone(outcome: RunOutcome): Promise<void> {
-  for (const tag of [outcome.imageTag, ...(outcome.variantTags ?? [])]) {
-    expect(tag).toMatch(/^stagecraft-run\/[0-9a-f]{32}:latest$/);
-    await expect(docker.getImage(tag!).inspect(), `${tag} left behind`).rejects.toMatchObject({ statusCode: 404 });
-  }
 }
 
 describe("rebuild-cache", () => {
