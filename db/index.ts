@@ -29,6 +29,7 @@ export const createSubmission = (s: submissions.NewSubmission) => submissions.cr
 export const markSubmissionRunning = (id: string) => submissions.markSubmissionRunning(getDb(), id);
 export const finishSubmission = (id: string, f: submissions.FinishInput) => submissions.finishSubmission(getDb(), id, f);
 export const markInterruptedSubmissions = () => submissions.markInterruptedSubmissions(getDb());
+export const oldestUnfinishedSubmission = () => submissions.oldestUnfinishedSubmission(getDb());
 export const getProgress = (learnerId: string) => progress.getProgress(getDb(), learnerId);
 export const getLatestSubmission = (learnerId: string, exerciseId: string) =>
   submissions.getLatestSubmission(getDb(), learnerId, exerciseId);

@@ -124,6 +124,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   const checks = view.checks ?? (showLatest ? latest.checks : null);
   const report = view.report ?? (showLatest ? latest.report : null);
   const shortcut = mac ? "⌘ Enter" : "Ctrl+Enter";
+  // The sandbox, not the learner, ended the run: offer the same run again right where it says so.
+  const offerRerun = (view.phase === "done" && view.outcome === "interrupted") || (showLatest && latest.state === "interrupted");
 
   return (
     <section className="workbench" aria-labelledby="exercise-title">
@@ -174,9 +176,16 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         </div>
       </div>
 
-      <div className="run-status" role="status" data-tone={status.tone} data-busy={busy}>
-        <span className="dot" aria-hidden="true" />
-        <span>{status.text}</span>
+      <div className="run-status-row">
+        <div className="run-status" role="status" data-tone={status.tone} data-busy={busy}>
+          <span className="dot" aria-hidden="true" />
+          <span>{status.text}</span>
+        </div>
+        {offerRerun ? (
+          <button type="button" className="btn" onClick={run} disabled={busy || text === null}>
+            Re-run
+          </button>
+        ) : null}
       </div>
 
       <AdmissionProblems problems={problems} />

@@ -78,6 +78,7 @@ describe("runReducer", () => {
     expect([down.outcome, down.error?.code]).toEqual(["error", "runner_unreachable"]);
     const lost = play({ type: "start", runId: RUN }, frame({ type: "accepted", runId: RUN, position: 0 }), { type: "closed" });
     expect([lost.outcome, lost.error?.code]).toEqual(["interrupted", "connection_lost"]);
+    expect(describeRun(lost, 3).text).toMatch(/Your Dockerfile is safe .*Re-run/);
   });
 
   it("ignores frames after the run is done", () => {

@@ -124,7 +124,9 @@ export function runReducer(view: RunView, event: RunEvent): RunView {
         outcome: view.error ? "error" : "interrupted",
         error: view.error ?? {
           code: "connection_lost",
-          message: "The connection to the sandbox runner was lost before the run finished. Run again.",
+          message:
+            "Interrupted: the sandbox stopped answering while your run was in progress (it is probably restarting). " +
+            "Your Dockerfile is safe in the editor; press Re-run in a moment.",
         },
       };
     case "frame":
@@ -228,7 +230,7 @@ export function describeLastRun(state: string): { text: string; tone: RunTone } 
       return { text: "Your last run failed: its checks and build log are below.", tone: "fail" };
     case "interrupted":
       return {
-        text: "Your last run was interrupted: the sandbox restarted while it was running. Nothing is wrong with your Dockerfile; Run it again.",
+        text: "Your last run was interrupted: the sandbox restarted while it was running. Your Dockerfile is safe and nothing is wrong with it; press Re-run.",
         tone: "warn",
       };
     case "cancelled":

@@ -19,9 +19,11 @@ export async function createEnginePipeline(
     warn?: PipelineDeps["warn"];
     /** Shorter build limits, for tests. @default SANDBOX_LIMITS.build */
     build?: Partial<BuildLimits>;
+    /** RUNNER_INSTANCE: names this runner's run images and scopes its leftover removal. */
+    instance?: string;
   } = {},
 ): Promise<PipelineDeps> {
-  const [dockerfile, catalog, backend, context, report, checks, cleanup] = await Promise.all([
+  const [dockerfile, catalog, backend, context, report, checks, cleanup, sweep] = await Promise.all([
     import("../../lib/dockerfile/index"),
     import("../../lib/image-catalog"),
     import("./build-backend"),
@@ -29,7 +31,10 @@ export async function createEnginePipeline(
     import("./image-report"),
     import("./checks/index"),
     import("./cleanup"),
+    import("./engine-sweep"),
   ]);
+  // Runs the engine dropped (or whose cleanup failed), removed before the next run.
+  const deferred: { tags: string[]; since: Date }[] = [];
   const limits = SANDBOX_LIMITS;
   const build: BuildLimits = {
     timeoutMs: opts.build?.timeoutMs ?? limits.build.timeoutMs,
@@ -55,6 +60,18 @@ export async function createEnginePipeline(
       // cache-ordering lessons) see CACHED steps. Records are content-addressed and cache mounts
       // are refused at admission, so what one learner leaves cannot alter another's build.
       await cleanup.pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
+    },
+    tagPrefix: sweep.runTagPrefix(opts.instance),
+    deferCleanup: (leftover) => void deferred.push(leftover),
+    async settle(signal) {
+      while (deferred.length > 0 && !signal.aborted) {
+        const leftover = deferred[0]!;
+        for (const tag of leftover.tags) await cleanup.cleanupImage(docker, tag);
+        const since = leftover.since;
+        await sweep.removeUnfinishedRunCache(docker, { ...(opts.instance && { instance: opts.instance }), unfinishedSince: since });
+        deferred.shift();
+        opts.warn?.(`removed what a run the engine dropped left (${leftover.tags[0]})`);
+      }
     },
     ...(opts.warn && { warn: opts.warn }),
     timeouts: phaseTimeouts(build.timeoutMs),

@@ -31,6 +31,11 @@ export type RunConnection = {
   done(runId: string): void;
 };
 
+/** Why a run is refused while the database does not answer (`database_unavailable`). */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "Progress can't be saved right now (the course database is not answering), so the run was not started. " +
+  "Your Dockerfile is still in the editor; try again in a minute.";
+
 export async function startRun(
   message: Extract<ClientMessage, { type: "start" }>,
   conn: RunConnection,
@@ -61,7 +66,7 @@ export async function startRun(
       return sendError(runId, "invalid_message", "This run id was used before; start a new run.");
     }
     log(`could not record submission ${runId}`, err);
-    return sendError(runId, "database_unavailable", "The run could not be recorded, so it was not started.");
+    return sendError(runId, "database_unavailable", DATABASE_UNAVAILABLE_MESSAGE);
   }
   const acceptedAt = Date.now();
   if (!conn.isOpen()) {
