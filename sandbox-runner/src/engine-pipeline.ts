@@ -21,6 +21,11 @@ export async function createEnginePipeline(
     build?: Partial<BuildLimits>;
     /** RUNNER_INSTANCE: names this runner's run images and scopes its leftover removal. */
     instance?: string;
+    /**
+     * BuildKit's parent cgroup (RUNNER_BUILD_CGROUP), where a dropped build's RUN processes live on;
+     * unset: they are not looked for (a runner sharing an engine it does not own).
+     */
+    buildCgroup?: string;
   } = {},
 ): Promise<PipelineDeps> {
   const [dockerfile, catalog, backend, context, report, checks, cleanup, sweep] = await Promise.all([
@@ -64,6 +69,14 @@ export async function createEnginePipeline(
     tagPrefix: sweep.runTagPrefix(opts.instance),
     deferCleanup: (leftover) => void deferred.push(leftover),
     async settle(signal) {
+      if (deferred.length === 0) return;
+      // The engine answers again. A build it dropped may have left its RUN step running (see
+      // killOrphanedBuildSteps): end those, unless a build is running now (a cache record in use).
+      if (opts.buildCgroup && !(await sweep.listBuildCache(docker)).some((r) => r.InUse)) {
+        const { killOrphanedBuildSteps } = await import("./cgroup-limits");
+        const killed = await killOrphanedBuildSteps({ parent: opts.buildCgroup });
+        if (killed > 0) opts.warn?.(`ended ${killed} build process(es) a dropped build left running`);
+      }
       while (deferred.length > 0 && !signal.aborted) {
         const leftover = deferred[0]!;
         for (const tag of leftover.tags) await cleanup.cleanupImage(docker, tag);

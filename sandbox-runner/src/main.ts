@@ -60,7 +60,9 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
   const docker = createDocker(env.DOCKER_SOCKET);
 
   let cgroup: LimitReport[];
-  if ((opts.applyCgroupLimits ?? true) && env.RUNNER_BUILD_CGROUP !== "none") {
+  // The runner owns BuildKit's cgroup: it writes the caps there and ends what dropped builds left.
+  const ownsCgroup = (opts.applyCgroupLimits ?? true) && env.RUNNER_BUILD_CGROUP !== "none";
+  if (ownsCgroup) {
     cgroup = await applyBuildCgroupLimits({}, { parent: env.RUNNER_BUILD_CGROUP });
     for (const r of cgroup) {
       if (!r.enforced) log.warn(`build ${r.limit} limit NOT enforced: ${r.reason ?? "unknown reason"}`);
@@ -100,6 +102,7 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
     warn: log.warn,
     ...(opts.build && { build: opts.build }),
     ...(instance && { instance }),
+    ...(ownsCgroup && { buildCgroup: env.RUNNER_BUILD_CGROUP }),
   });
   const runner = createRunnerServer({
     origins,
