@@ -117,6 +117,8 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
       await stop();
       // containerd-shims outlive a killed dockerd: end whatever still runs from this folder.
       await killProcessesMentioning(dir);
+      // RUN steps of a build the engine dropped outlive it, inside its cgroup parent.
+      await killCgroupProcesses(cgroupParent);
       await unmountUnder(dir);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       await removeCgroups(cgroupParent);
@@ -150,6 +152,22 @@ async function killProcessesMentioning(text: string): Promise<void> {
       }
     }
   }
+}
+
+/** Every process in the `pids` (v1) or unified (v2) cgroup tree of `parent`. */
+async function killCgroupProcesses(parent: string): Promise<void> {
+  for (const top of [`/sys/fs/cgroup/pids/${parent}`, `/sys/fs/cgroup/${parent}`]) {
+    if (!existsSync(top)) continue;
+    const { stdout } = await run("sh", ["-c", `cat $(find "${top}" -name cgroup.procs) 2>/dev/null || true`]);
+    for (const pid of stdout.split("\n").map(Number).filter((n) => n > 0)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  }
+  await new Promise((r) => setTimeout(r, 200));
 }
 
 /** Unmounts every mount point under `dir`, deepest first. */
