@@ -56,6 +56,10 @@ export async function startStack(): Promise<Stack> {
     RUNNER_PORT: String(runnerPort),
     RUNNER_PUBLIC_URL: runnerWsUrl,
     APP_ORIGINS: `${webUrl},http://localhost:${webPort}`,
+    // The engine is shared with other suites: this runner's start-up sweep removes only its own
+    // run images (RUNNER_INSTANCE), and it leaves the engine's build cgroup caps to their owner.
+    RUNNER_INSTANCE: `e2e-${path.basename(dir).replace(/[^a-z0-9]/gi, "").toLowerCase()}`,
+    RUNNER_BUILD_CGROUP: "none",
     CHECKPOINT_DISABLE: "1",
     PRISMA_HIDE_UPDATE_MESSAGE: "1",
     NEXT_TELEMETRY_DISABLED: "1",
