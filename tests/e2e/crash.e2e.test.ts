@@ -4,6 +4,7 @@
  * The page says in plain words what happened and that the Dockerfile is safe, offers Re-run, and
  * after a reload still shows the run as interrupted with the draft intact; Re-run then works.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -17,8 +18,8 @@ const SOLUTION = readFileSync(path.join(EXERCISE_DIR, "solution.Dockerfile"), "u
 const EXERCISE_ID = "anatomy/split-the-build";
 /** A distinctive, finite sleep: long enough to kill the runner during it, short enough to re-run. */
 const SLEEP = "sleep 19";
-/** The solution with a slow first step in its first stage. */
-const SLOW = SOLUTION.replace(/^(FROM [^\n]*\n)/m, `$1RUN ${SLEEP}\n`);
+/** The solution with a slow first step in its first stage; new text each time, so never cached. */
+const SLOW = SOLUTION.replace(/^(FROM [^\n]*\n)/m, `$1RUN echo ${randomBytes(6).toString("hex")} && ${SLEEP}\n`);
 const SHOTS = "/work/shots/i4-crash";
 
 let stack: Stack;
@@ -80,7 +81,7 @@ describe("the runner crashes during a learner's run", () => {
     expect(await draft(page)).toBe(SLOW);
     // Monaco renders spaces as no-break spaces.
     const shown = async () => (await page.locator(".monaco-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
-    await expect.poll(shown).toContain(`RUN ${SLEEP}`);
+    await expect.poll(shown).toContain(`&& ${SLEEP}`);
     await shoot(page, "interrupted-reload-light");
     await page.getByRole("button", { name: "Switch to dark theme" }).click();
     await shoot(page, "interrupted-reload-dark");
