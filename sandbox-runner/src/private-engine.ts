@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createDocker, pingEngine, type Docker } from "./engine";
+import { killGroupOnExit } from "./test-process";
 
 const run = promisify(execFile);
 
@@ -66,6 +67,7 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
 
   const start = async () => {
     const proc = spawn("dockerd", args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    killGroupOnExit(proc);
     const keep = (b: Buffer) => {
       output.push(b.toString("utf8"));
       if (output.length > 300) output.shift();

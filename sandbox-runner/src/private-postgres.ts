@@ -4,7 +4,7 @@
  * only, migrated with the project's own migrations. The machine's shared cluster is never touched.
  * `remove()` stops it (immediate mode) and deletes the folder: call it from `afterAll`. Test-only.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chown, mkdtemp, readdir, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -55,6 +55,15 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const asPostgres = (cmd: string, args: string[]) =>
     run("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { cwd: dir });
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  // Last resort, should the test process exit without `remove()`: pg_ctl daemonised the server.
+  const stopOnExit = () => {
+    try {
+      execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], { stdio: "ignore" });
+    } catch {
+      // not running
+    }
+  };
+  process.once("exit", stopOnExit);
 
   const cluster: PrivatePostgres = {
     url: `postgresql://postgres@127.0.0.1:${port}/stagecraft`,
@@ -65,6 +74,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await asPostgres("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "60", "stop"]);
     },
     async remove() {
+      process.off("exit", stopOnExit);
       await asPostgres("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },

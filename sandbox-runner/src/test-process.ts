@@ -12,8 +12,19 @@ export const bin = (name: string) => path.join(REPO_ROOT, "node_modules", ".bin"
 
 export type Service = { name: string; child: ChildProcess; output: string[] };
 
+/**
+ * Last resort: if the test process exits without stopping `child` (a crashed worker, a timeout),
+ * its whole process group is killed on the way out, so no detached service outlives the tests.
+ */
+export function killGroupOnExit(child: ChildProcess): void {
+  const kill = () => signalGroup(child, "SIGKILL");
+  process.once("exit", kill);
+  child.once("exit", () => process.off("exit", kill));
+}
+
 export function startService(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Service {
   const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  killGroupOnExit(child);
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(chunk.toString("utf8"));
