@@ -18,7 +18,7 @@ import { Hints } from "./Hints";
 import { AdmissionProblems, DiagnosticList, countLabel } from "./ProblemLists";
 import type { LatestSubmissionView, WorkbenchExercise } from "./exercise-view";
 import { CheckList, ImageReportView } from "./ResultsPanel";
-import { describeLastRun, describeRun, isBusy, oversizeDockerfileMessage } from "./run-state";
+import { describeLastRun, describeRun, isBusy, offersRerun, oversizeDockerfileMessage } from "./run-state";
 import { TerminalSink } from "./terminal-sink";
 import { useRunner } from "./use-runner";
 
@@ -125,7 +125,7 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   const report = view.report ?? (showLatest ? latest.report : null);
   const shortcut = mac ? "⌘ Enter" : "Ctrl+Enter";
   // The sandbox, not the learner, ended the run: offer the same run again right where it says so.
-  const offerRerun = (view.phase === "done" && view.outcome === "interrupted") || (showLatest && latest.state === "interrupted");
+  const offerRerun = offersRerun(view, latest?.state ?? null);
 
   return (
     <section className="workbench" aria-labelledby="exercise-title">

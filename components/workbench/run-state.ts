@@ -169,6 +169,19 @@ function applyFrame(view: RunView, m: ServerMessage): RunView {
   }
 }
 
+/** Errors where the sandbox, not the Dockerfile, stopped the run: the same text may simply run again. */
+const SANDBOX_TROUBLE: ReadonlySet<string> = new Set(["engine_unavailable", "database_unavailable"]);
+
+/**
+ * Whether the page offers Re-run beside the status: the sandbox restarted (or its engine or
+ * database went away) while the run was in progress, live or as the stored last run.
+ */
+export function offersRerun(view: RunView, latestState: string | null): boolean {
+  if (view.phase === "idle") return latestState === "interrupted";
+  if (view.phase !== "done") return false;
+  return view.outcome === "interrupted" || (view.outcome === "error" && SANDBOX_TROUBLE.has(view.error?.code ?? ""));
+}
+
 /** The Dockerfile's size as the runner measures it: UTF-8 bytes, not characters. */
 export function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).length;
