@@ -14,7 +14,7 @@
  * a shared engine) only images tagged `stagecraft-run/<instance>-…`, the containers made from them
  * and cache records whose description names the instance are touched.
  */
-import type Docker from "dockerode";
+import type { Docker } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
 
 /** The tag prefix of one runner's run images. */
@@ -89,18 +89,16 @@ export async function removeUnfinishedRunCache(docker: Docker, scope: SweepScope
     !r.InUse &&
     Date.parse(r.LastUsedAt ?? r.CreatedAt ?? "") >= since.getTime() &&
     (!scope.instance || (r.Description ?? "").includes(scope.instance));
-  let removed = 0;
-  for (let pass = 0; pass < 10; pass += 1) {
-    const records = (await listBuildCache(docker)).filter(belongs);
-    let progress = 0;
-    for (const record of records) {
+  const initial = (await listBuildCache(docker)).filter(belongs).length;
+  let records = initial;
+  for (let pass = 0; pass < 10 && records > 0; pass += 1) {
+    for (const record of (await listBuildCache(docker)).filter(belongs)) {
       // `id` is a prefix match in the engine; record ids are 25 random characters.
       await pruneBuildCache(docker, { filters: { id: [record.ID] }, all: true });
-      progress += 1;
     }
     const left = (await listBuildCache(docker)).filter(belongs).length;
-    removed += records.length - left;
-    if (left === 0 || progress === 0 || left === records.length) break;
+    if (left === records) break; // nothing more can go (in use, or held by something else)
+    records = left;
   }
-  return removed;
+  return initial - records;
 }
