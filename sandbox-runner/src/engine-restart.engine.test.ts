@@ -33,9 +33,6 @@ import {
 const unavailable = privateEngineUnavailable();
 const secret = `engine-restart-secret-${randomBytes(8).toString("hex")}`;
 const origin = "http://localhost:3997";
-const marker = `engrestart-${randomBytes(4).toString("hex")}`;
-const SLEEP_SECONDS = 4412;
-const SLEEP = `sleep ${SLEEP_SECONDS}`;
 
 let engine: PrivateEngine | null = null;
 let database: TempDatabase;
@@ -75,16 +72,24 @@ afterAll(async () => {
 });
 
 describe.skipIf(unavailable)(`Docker engine restarted mid-build${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
-  it("ends the run as engine_unavailable, cleans up once the engine is back, and the next run passes", async () => {
+  // SIGTERM is what a service manager's restart sends; SIGKILL is a crash (dockerd's containerd
+  // and runc go down with it, the RUN step's process does not). The runner handles both alike.
+  it.each([
+    { how: "restarted (SIGTERM)", stop: () => engine!.stop(), sleepSeconds: 4412 },
+    { how: "crashed (SIGKILL)", stop: () => engine!.kill(), sleepSeconds: 4413 },
+  ])("engine $how: the run ends as engine_unavailable, leftovers go once it is back, the next run passes", async ({ stop, sleepSeconds }) => {
     const docker = engine!.docker;
+    const marker = `engrestart-${randomBytes(4).toString("hex")}`;
+    const SLEEP = `sleep ${sleepSeconds}`;
+    notes.length = 0;
     const c = await client("learner-engine");
-    const dockerfile = slowDockerfile(marker, SLEEP_SECONDS);
+    const dockerfile = slowDockerfile(marker, sleepSeconds);
     const runId = c.start(exerciseId, dockerfile);
     await c.next("accepted", runId);
     await waitForHostProcess(SLEEP);
     await expect.poll(async () => (await cacheRecordsMentioning(docker, `${marker}-first`)).length, { timeout: 30_000 }).toBe(1);
 
-    await engine!.stop(); // what `systemctl restart docker` does first
+    await stop();
     const error = await c.next("error", runId, 60_000);
     expect(error).toMatchObject({ code: "engine_unavailable", message: expect.stringMatching(/Docker engine .*during your build/) });
     expect(await c.next("finished", runId, 60_000)).toMatchObject({ state: "error" });

@@ -30,6 +30,11 @@ export type PrivateEngine = {
   pid(): number | undefined;
   /** SIGTERM (a service manager's restart), wait for it to exit; with `start`, bring it back. */
   stop(): Promise<void>;
+  /**
+   * SIGKILL to the engine's whole process group, dockerd and its containerd at once: a crash of
+   * the service (`systemctl kill -s KILL docker`, the OOM killer taking the service down).
+   */
+  kill(): Promise<void>;
   start(): Promise<void>;
   /** Stops it for good and deletes its folder. Safe to call twice, and after a failed start. */
   remove(): Promise<void>;
@@ -85,7 +90,7 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
     throw new Error(`private dockerd did not come up:\n${output.join("").slice(-3000)}`);
   };
 
-  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+  const stop = async (signal: NodeJS.Signals = "SIGTERM", wholeGroup = false) => {
     const proc = child;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.once("exit", resolve));
@@ -97,10 +102,13 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
       }
     };
     // dockerd ends its containerd and shims itself on SIGTERM; the group catches the rest.
-    try {
-      process.kill(proc.pid!, signal);
-    } catch {
-      // gone
+    if (wholeGroup) group(signal);
+    else {
+      try {
+        process.kill(proc.pid!, signal);
+      } catch {
+        // gone
+      }
     }
     const timer = setTimeout(() => group("SIGKILL"), 20_000);
     await exited;
@@ -114,6 +122,20 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
     dir,
     pid: () => child?.pid,
     stop: () => stop(),
+    async kill() {
+      await stop("SIGKILL", true);
+      // containerd goes with the group; wait until it has, so a restart does not find it half-dead.
+      for (let i = 0; i < 50 && (await processesMentioning(path.join(dir, "exec"))).length > 0; i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Where PID 1 does not reap orphans (this sandbox's init; systemd does), the killed
+      // containerd stays a zombie, its pid file names a "live" process, and the next dockerd waits
+      // for it forever ("timeout waiting for containerd to start"). Drop that stale pid file.
+      const pidFile = path.join(dir, "exec", "containerd", "containerd.pid");
+      const pid = (await readFile(pidFile, "utf8").catch(() => "")).trim();
+      const state = pid ? (await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")).replace(/^.*\) /s, "")[0] : undefined;
+      if (pid && state !== "R" && state !== "S" && state !== "D") await rm(pidFile, { force: true });
+    },
     start,
     async remove() {
       await stop();
@@ -142,16 +164,21 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
   return engine;
 }
 
-async function killProcessesMentioning(text: string): Promise<void> {
+async function processesMentioning(text: string): Promise<number[]> {
   const { stdout } = await run("ps", ["-eo", "pid=,args="]);
-  for (const line of stdout.split("\n")) {
-    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (match && match[2]!.includes(text) && Number(match[1]) !== process.pid) {
-      try {
-        process.kill(Number(match[1]), "SIGKILL");
-      } catch {
-        // gone
-      }
+  return stdout
+    .split("\n")
+    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => !!m && m[2]!.includes(text) && !m[2]!.startsWith("ps ") && Number(m[1]) !== process.pid)
+    .map((m) => Number(m[1]));
+}
+
+async function killProcessesMentioning(text: string): Promise<void> {
+  for (const pid of await processesMentioning(text)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone
     }
   }
 }
