@@ -167,6 +167,7 @@ export function defineLifecycleSuite(name: string, target: SuiteTarget, enabled 
       // Where the crashed runner's work began: the oldest unfinished submission, for the engine sweep.
       const created = await db.submission.findUniqueOrThrow({ where: { id: queued }, select: { createdAt: true } });
       expect(await oldestUnfinishedSubmission(db)).toEqual(created.createdAt);
+      expect(await markInterruptedSubmissions(db, new Date(0))).toBe(0); // none is older than that
       expect(await markInterruptedSubmissions(db)).toBe(2);
       expect([await state(queued), await state(running), await state(done)]).toEqual(["interrupted", "interrupted", "failed"]);
       const interrupted = await db.submission.findUniqueOrThrow({ where: { id: running } });

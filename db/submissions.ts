@@ -98,10 +98,14 @@ export async function finishSubmission(db: Db, id: string, input: FinishInput): 
 export const INTERRUPTED_MESSAGE =
   "The sandbox restarted while this run was in progress, so it never finished. Your Dockerfile is saved; run it again.";
 
-/** At runner start-up: whatever a previous process left unfinished can never finish now. */
-export async function markInterruptedSubmissions(db: Db): Promise<number> {
+/**
+ * At runner start-up: whatever a previous process left unfinished can never finish now.
+ * `createdBefore` limits it to Submissions older than this process (when the database only answers
+ * after the runner has started taking runs of its own).
+ */
+export async function markInterruptedSubmissions(db: Db, createdBefore?: Date): Promise<number> {
   const { count } = await db.submission.updateMany({
-    where: { state: { in: [...UNFINISHED] } },
+    where: { state: { in: [...UNFINISHED] }, ...(createdBefore && { createdAt: { lt: createdBefore } }) },
     data: {
       state: "interrupted",
       finishedAt: new Date(),

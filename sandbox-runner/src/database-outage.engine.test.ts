@@ -9,7 +9,7 @@
  * result is held in memory and written as soon as the database answers again. When the cluster is
  * back the runner recovers by itself (no restart) and the next run is stored.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../lib/token";
@@ -39,20 +39,25 @@ async function client(learner: string) {
   return connectClient(wsUrl, { origin, token: await signToken(learner, secret) });
 }
 
-/** A Submission (with whether it has a Result) read over a fresh connection, as the web app would. */
-async function submission(id: string) {
+/** One statement over a fresh connection, as the web app (or an operator) would run it. */
+async function sql<T>(text: string, values: unknown[]): Promise<T[]> {
   const db = new pg.Client({ connectionString: cluster!.url });
   await db.connect();
   try {
-    const { rows } = await db.query(
-      `SELECT s.state, s."errorCode", s.dockerfile, r."submissionId" IS NOT NULL AS "hasResult"
-       FROM "Submission" s LEFT JOIN "Result" r ON r."submissionId" = s.id WHERE s.id = $1`,
-      [id],
-    );
-    return rows[0] as { state: string; errorCode: string | null; dockerfile: string; hasResult: boolean } | undefined;
+    return (await db.query(text, values)).rows as T[];
   } finally {
     await db.end();
   }
+}
+
+/** A Submission, with whether it has a Result. */
+async function submission(id: string) {
+  const rows = await sql<{ state: string; errorCode: string | null; dockerfile: string; hasResult: boolean }>(
+    `SELECT s.state, s."errorCode", s.dockerfile, r."submissionId" IS NOT NULL AS "hasResult"
+     FROM "Submission" s LEFT JOIN "Result" r ON r."submissionId" = s.id WHERE s.id = $1`,
+    [id],
+  );
+  return rows[0];
 }
 
 async function health() {
@@ -60,23 +65,25 @@ async function health() {
   return { status: res.status, report: HealthReport.parse(await res.json()) };
 }
 
+let runnerEnv: Record<string, string>;
+const startOurRunner = () =>
+  startRunner({ env: runnerEnv, log: { info: (m) => void notes.push(m), warn: (m) => void notes.push(m) } });
+
 beforeAll(async () => {
   if (unavailable) return;
   cluster = await startPrivatePostgres();
   const port = await freePort();
-  started = await startRunner({
-    env: {
-      DATABASE_URL: cluster.url,
-      STAGECRAFT_SECRET: secret,
-      APP_ORIGINS: origin,
-      RUNNER_HOST: "127.0.0.1",
-      RUNNER_PORT: String(port),
-      LESSONS_DIR: lessonsDir,
-      RUNNER_INSTANCE: instance,
-      RUNNER_BUILD_CGROUP: "none",
-    },
-    log: { info: (m) => void notes.push(m), warn: (m) => void notes.push(m) },
-  });
+  runnerEnv = {
+    DATABASE_URL: cluster.url,
+    STAGECRAFT_SECRET: secret,
+    APP_ORIGINS: origin,
+    RUNNER_HOST: "127.0.0.1",
+    RUNNER_PORT: String(port),
+    LESSONS_DIR: lessonsDir,
+    RUNNER_INSTANCE: instance,
+    RUNNER_BUILD_CGROUP: "none",
+  };
+  started = await startOurRunner();
   wsUrl = `ws://127.0.0.1:${port}`;
   healthUrl = `http://127.0.0.1:${port}/health`;
 });
@@ -134,6 +141,32 @@ describe.skipIf(unavailable)(`database stops under a running runner${unavailable
     const after = c.start(exerciseId, FIXTURE_SOLUTION);
     expect(await c.next("finished", after, 120_000)).toMatchObject({ state: "passed" });
     expect(await submission(after)).toMatchObject({ state: "passed", hasResult: true });
+    c.ws.close();
+  });
+
+  it("a runner started while the database is down marks the previous process's unfinished runs once it answers", async () => {
+    // A run a crashed process left `running`.
+    const orphan = randomUUID();
+    await sql(`INSERT INTO "Learner" (id) VALUES ($1)`, ["learner-orphan"]);
+    await sql(`INSERT INTO "Submission" (id, "learnerId", "exerciseId", dockerfile, state) VALUES ($1, $2, $3, $4, 'running')`, [
+      orphan,
+      "learner-orphan",
+      exerciseId,
+      FIXTURE_SOLUTION,
+    ]);
+    await started!.stop();
+    await cluster!.stop();
+    started = await startOurRunner();
+    expect((await health()).status).toBe(503);
+
+    await cluster!.start();
+    await expect.poll(async () => (await health()).status, { timeout: 30_000, interval: 500 }).toBe(200);
+    expect(await submission(orphan)).toMatchObject({ state: "interrupted", errorCode: "runner_restarted", dockerfile: FIXTURE_SOLUTION });
+
+    const c = await client("learner-orphan");
+    const next = c.start(exerciseId, FIXTURE_SOLUTION);
+    expect(await c.next("finished", next, 120_000)).toMatchObject({ state: "passed" });
+    expect(await submission(next)).toMatchObject({ state: "passed", hasResult: true });
     c.ws.close();
   });
 });

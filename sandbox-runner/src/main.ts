@@ -76,15 +76,25 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
     log.warn(`RUNNER_BUILD_SLOTS=${env.RUNNER_BUILD_SLOTS}: the build cgroup caps are shared by concurrent builds`);
   }
 
-  // Results of runs that end while the database is away are held and written when it is back.
-  const store = withFinishRetry(opts.store ?? (await createDbRunStore(env.DATABASE_URL)), { log: log.warn });
+  const startedAt = new Date();
+  const base = opts.store ?? (await createDbRunStore(env.DATABASE_URL));
+  const markInterrupted = async () => {
+    const n = await base.markInterrupted(startedAt);
+    if (n > 0) log.info(`marked ${n} unfinished submission(s) as interrupted (the runner restarted while they ran)`);
+  };
   const instance = env.RUNNER_INSTANCE;
   let unfinishedSince: Date | null = null;
-  await (async () => {
-    unfinishedSince = (await store.oldestUnfinished?.()) ?? null;
-    const n = await store.markInterrupted();
-    if (n > 0) log.info(`marked ${n} unfinished submission(s) as interrupted (the runner restarted while they ran)`);
-  })().catch((err: unknown) => log.warn("database unavailable at start-up; runs are refused until it answers", err));
+  const marked = await (async () => {
+    unfinishedSince = (await base.oldestUnfinished?.()) ?? null;
+    await markInterrupted();
+    return true;
+  })().catch((err: unknown) => {
+    log.warn("database unavailable at start-up; runs are refused until it answers", err);
+    return false;
+  });
+  // Results of runs that end while the database is away are held and written when it is back;
+  // so is the start-up marking, when the database was away at start-up.
+  const store = withFinishRetry(base, { log: log.warn, ...(!marked && { whenBack: markInterrupted }) });
 
   if (!(await pingEngine(docker))) {
     log.warn(`Docker engine not reachable at ${env.DOCKER_SOCKET}; runs fail until it is`);

@@ -60,4 +60,25 @@ describe("withFinishRetry", () => {
     expect(inner.rows.get("a")?.state).toBe("passed");
     await resilient.close?.();
   });
+
+  it("does the start-up work the database refused first, once it answers", async () => {
+    const { inner, state, store } = switchable();
+    const order: string[] = [];
+    const resilient = withFinishRetry(store, {
+      retryMs: 60_000,
+      whenBack: async () => {
+        await store.markInterrupted();
+        order.push("marked");
+      },
+    });
+    state.down = true;
+    await expect(resilient.createSubmission(submission("a"))).rejects.toThrow(/ECONNREFUSED/);
+    expect(order).toEqual([]);
+    state.down = false;
+    await resilient.createSubmission(submission("a"));
+    expect(order).toEqual(["marked"]);
+    expect(await resilient.ping()).toBe(true);
+    expect(order).toEqual(["marked"]); // once
+    expect(inner.rows.get("a")?.state).toBe("queued"); // created after the marking
+  });
 });

@@ -26,8 +26,8 @@ export interface RunStore {
   createSubmission(s: SubmissionInput): Promise<void>;
   markRunning(id: string): Promise<void>;
   finish(id: string, f: FinishInput): Promise<void>;
-  /** Non-terminal Submissions → "interrupted"; returns how many. */
-  markInterrupted(): Promise<number>;
+  /** Non-terminal Submissions (created before `createdBefore`, when given) → "interrupted"; returns how many. */
+  markInterrupted(createdBefore?: Date): Promise<number>;
   /** When the oldest non-terminal Submission was created, or null (for the start-up sweep). */
   oldestUnfinished?(): Promise<Date | null>;
   /** True when the database answers; never throws. */
@@ -49,7 +49,7 @@ export async function createDbRunStore(databaseUrl?: string): Promise<RunStore> 
     async finish(id, f) {
       await db.finishSubmission(id, f); // false = already terminal: a repeated finish is harmless
     },
-    markInterrupted: () => db.markInterruptedSubmissions(),
+    markInterrupted: (createdBefore) => db.markInterruptedSubmissions(createdBefore),
     oldestUnfinished: () => db.oldestUnfinishedSubmission(),
     async ping() {
       try {
@@ -83,7 +83,7 @@ export function createMemoryRunStore() {
       if (row) Object.assign(row, { state: f.state, finished: f });
     },
     async markInterrupted() {
-      let n = 0;
+      let n = 0; // no creation times kept: every unfinished row
       for (const row of rows.values()) {
         if (row.state === "queued" || row.state === "running") {
           row.state = "interrupted";
@@ -108,15 +108,28 @@ export function createMemoryRunStore() {
  */
 export function withFinishRetry(
   store: RunStore,
-  opts: { retryMs?: number; log?(message: string, err?: unknown): void } = {},
+  opts: {
+    retryMs?: number;
+    log?(message: string, err?: unknown): void;
+    /**
+     * Start-up work the database refused (marking a crashed process's runs interrupted): done
+     * first whenever the database answers again, before any held result or new Submission.
+     */
+    whenBack?: () => Promise<void>;
+  } = {},
 ): RunStore & { pendingFinishes(): number } {
   const pending: { id: string; f: FinishInput }[] = [];
+  let whenBack = opts.whenBack;
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
   const flush = (): Promise<void> =>
     (flushing ??= (async () => {
       try {
+        if (whenBack) {
+          await whenBack();
+          whenBack = undefined;
+        }
         while (pending.length > 0) {
           const next = pending[0]!;
           await store.finish(next.id, next.f);
@@ -141,7 +154,7 @@ export function withFinishRetry(
   return {
     ...store,
     async createSubmission(s) {
-      if (pending.length > 0) await flush(); // still down: throws, and the run is refused
+      if (pending.length > 0 || whenBack) await flush(); // still down: throws, and the run is refused
       await store.createSubmission(s);
     },
     async finish(id, f) {
@@ -155,7 +168,7 @@ export function withFinishRetry(
     },
     async ping() {
       const up = await store.ping();
-      if (up && pending.length > 0) await flush().catch(() => undefined);
+      if (up && (pending.length > 0 || whenBack)) await flush().catch(() => undefined);
       return up;
     },
     pendingFinishes: () => pending.length,
