@@ -32,7 +32,8 @@ export const ensureLearner = (id?: string) => learners.ensureLearner(getDb(), id
 export const createSubmission = (s: submissions.NewSubmission) => submissions.createSubmission(getDb(), s);
 export const markSubmissionRunning = (id: string) => submissions.markSubmissionRunning(getDb(), id);
 export const finishSubmission = (id: string, f: submissions.FinishInput) => submissions.finishSubmission(getDb(), id, f);
-export const markInterruptedSubmissions = () => submissions.markInterruptedSubmissions(getDb());
+export const markInterruptedSubmissions = (createdBefore?: Date) => submissions.markInterruptedSubmissions(getDb(), createdBefore);
+export const oldestUnfinishedSubmission = () => submissions.oldestUnfinishedSubmission(getDb());
 export const getProgress = (learnerId: string) => progress.getProgress(getDb(), learnerId);
 export const getLatestSubmission = (learnerId: string, exerciseId: string) =>
   submissions.getLatestSubmission(getDb(), learnerId, exerciseId);

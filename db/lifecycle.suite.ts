@@ -17,7 +17,9 @@ import {
   finishSubmission,
   getLatestSubmission,
   listSubmissions,
+  INTERRUPTED_MESSAGE,
   markInterruptedSubmissions,
+  oldestUnfinishedSubmission,
   markSubmissionRunning,
 } from "./submissions";
 
@@ -163,9 +165,17 @@ export function defineLifecycleSuite(name: string, target: SuiteTarget, enabled 
       const done = await newSubmission(learnerId);
       await finishSubmission(db, done, { state: "failed", durationMs: 5, errorCode: "build_failed", errorMessage: "exit 1" });
 
+      // Where the crashed runner's work began: the oldest unfinished submission, for the engine sweep.
+      const created = await db.submission.findUniqueOrThrow({ where: { id: queued }, select: { createdAt: true } });
+      expect(await oldestUnfinishedSubmission(db)).toEqual(created.createdAt);
+      expect(await markInterruptedSubmissions(db, new Date(0))).toBe(0); // none is older than that
       expect(await markInterruptedSubmissions(db)).toBe(2);
       expect([await state(queued), await state(running), await state(done)]).toEqual(["interrupted", "interrupted", "failed"]);
+      const interrupted = await db.submission.findUniqueOrThrow({ where: { id: running } });
+      expect(interrupted).toMatchObject({ errorCode: "runner_restarted", errorMessage: INTERRUPTED_MESSAGE });
+      expect(interrupted.dockerfile).not.toBe("");
       expect(await markInterruptedSubmissions(db)).toBe(0);
+      expect(await oldestUnfinishedSubmission(db)).toBeNull();
     });
 
     it("keeps the first pass time and the smallest passing image, counting graded runs", async () => {

@@ -94,17 +94,36 @@ export async function finishSubmission(db: Db, id: string, input: FinishInput): 
   });
 }
 
-/** At runner start-up: whatever a previous process left unfinished can never finish now. */
-export async function markInterruptedSubmissions(db: Db): Promise<number> {
+/** What a Submission a runner restart interrupted says (errorCode `runner_restarted`). */
+export const INTERRUPTED_MESSAGE =
+  "The sandbox restarted while this run was in progress, so it never finished. Your Dockerfile is saved; run it again.";
+
+/**
+ * At runner start-up: whatever a previous process left unfinished can never finish now.
+ * `createdBefore` limits it to Submissions older than this process (when the database only answers
+ * after the runner has started taking runs of its own).
+ */
+export async function markInterruptedSubmissions(db: Db, createdBefore?: Date): Promise<number> {
   const { count } = await db.submission.updateMany({
-    where: { state: { in: [...UNFINISHED] } },
+    where: { state: { in: [...UNFINISHED] }, ...(createdBefore && { createdAt: { lt: createdBefore } }) },
     data: {
       state: "interrupted",
       finishedAt: new Date(),
-      errorMessage: "The runner stopped before this run finished.",
+      errorCode: "runner_restarted",
+      errorMessage: INTERRUPTED_MESSAGE,
     },
   });
   return count;
+}
+
+/** When the oldest unfinished Submission was created (null: none): where a crashed runner's work began. */
+export async function oldestUnfinishedSubmission(db: Db): Promise<Date | null> {
+  const row = await db.submission.findFirst({
+    where: { state: { in: [...UNFINISHED] } },
+    orderBy: { createdAt: "asc" },
+    select: { createdAt: true },
+  });
+  return row?.createdAt ?? null;
 }
 
 export type LatestSubmission = {

@@ -31,6 +31,22 @@ export const EnvSchema = z.object({
   RUNNER_BUILD_SLOTS: positiveInt.default(1),
   /** Runs allowed to wait; beyond that the runner answers `busy`. */
   RUNNER_QUEUE_MAX: positiveInt.default(20),
+  /**
+   * Names this runner's engine resources: run images are tagged `stagecraft-run/<instance>-…` and the
+   * start-up sweep then removes only those (and their containers and cache records). Unset in
+   * production, where one runner owns the engine and sweeps every `stagecraft-run/*` image; tests
+   * sharing an engine set a unique value so their sweep never touches anyone else's runs.
+   */
+  RUNNER_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes, at most 40")
+    .optional(),
+  /**
+   * BuildKit's parent cgroup (relative to each cgroup hierarchy) the runner writes the build caps
+   * on: `<dockerd --cgroup-parent>/buildkit`. `none` writes nothing (health then reports the caps
+   * as not applied by this runner), for a runner sharing an engine whose caps another owns.
+   */
+  RUNNER_BUILD_CGROUP: z.string().regex(/^[A-Za-z0-9_./-]+$/).default("docker/buildkit"),
   /** Folder of lessons (tests point it at fixture lessons). */
   LESSONS_DIR: z.string().default("lessons"),
 });

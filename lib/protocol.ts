@@ -63,8 +63,12 @@ export const ErrorCode = z.enum([
   "dockerfile_invalid",
   "already_running", // this learner already holds the most runs: one building and one waiting
   "busy", // the queue is full
-  "engine_unavailable", // Docker engine unreachable
+  "engine_unavailable", // Docker engine unreachable, or it went away mid-run
+  // The database does not answer: the run is refused before it starts (nothing could be stored).
   "database_unavailable",
+  // Stored only, never sent live: the runner restarted (crash, kill, deploy) while the run was in
+  // progress, so it was marked `interrupted` at the next start-up.
+  "runner_restarted",
   "build_failed",
   "timeout",
   "log_limit",

@@ -24,7 +24,7 @@ import type { FixableDiagnostic } from "./quick-fix-actions";
 import { AdmissionProblems, DiagnosticList, countLabel } from "./ProblemLists";
 import type { LatestSubmissionView, WorkbenchExercise } from "./exercise-view";
 import { CheckList, ImageReportView } from "./ResultsPanel";
-import { describeLastRun, describeRun, isBusy, oversizeDockerfileMessage } from "./run-state";
+import { describeLastRun, describeRun, isBusy, offersRerun, oversizeDockerfileMessage } from "./run-state";
 import { TerminalSink } from "./terminal-sink";
 import { useRunner } from "./use-runner";
 
@@ -157,6 +157,8 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
   // The Dockerfile the shown report was built from; once the editor differs, lines may have moved.
   const reportText = view.report ? runText : showLatest ? latest.dockerfile : null;
   const shortcut = mac ? "⌘ Enter" : "Ctrl+Enter";
+  // The sandbox, not the learner, ended the run: offer the same run again right where it says so.
+  const offerRerun = offersRerun(view, latest?.state ?? null);
 
   return (
     <section className="workbench" aria-labelledby="exercise-title">
@@ -207,9 +209,16 @@ export function Workbench({ exercise, passed, latest }: WorkbenchProps) {
         </div>
       </div>
 
-      <div className="run-status" role="status" data-tone={status.tone} data-busy={busy}>
-        <span className="dot" aria-hidden="true" />
-        <span>{status.text}</span>
+      <div className="run-status-row">
+        <div className="run-status" role="status" data-tone={status.tone} data-busy={busy}>
+          <span className="dot" aria-hidden="true" />
+          <span>{status.text}</span>
+        </div>
+        {offerRerun ? (
+          <button type="button" className="btn" onClick={run} disabled={busy || text === null}>
+            Re-run
+          </button>
+        ) : null}
       </div>
 
       {showProgress ? <BuildProgress plan={plan} steps={Object.values(view.steps)} /> : null}

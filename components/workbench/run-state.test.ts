@@ -7,6 +7,7 @@ import {
   formatSize,
   idleRun,
   isBusy,
+  offersRerun,
   oversizeDockerfileMessage,
   runReducer,
   utf8Bytes,
@@ -97,6 +98,22 @@ describe("runReducer", () => {
     expect([down.outcome, down.error?.code]).toEqual(["error", "runner_unreachable"]);
     const lost = play({ type: "start", runId: RUN }, frame({ type: "accepted", runId: RUN, position: 0 }), { type: "closed" });
     expect([lost.outcome, lost.error?.code]).toEqual(["interrupted", "connection_lost"]);
+    expect(describeRun(lost, 3).text).toMatch(/Your Dockerfile is safe .*Re-run/);
+    expect(offersRerun(lost, null)).toBe(true);
+    expect(offersRerun(down, null)).toBe(false); // the runner was never reached: nothing to re-run yet
+  });
+
+  it("offers Re-run only when the sandbox, not the Dockerfile, ended the run", () => {
+    const ended = (m: ServerMessage) => play({ type: "start", runId: RUN }, frame({ type: "accepted", runId: RUN, position: 0 }), frame(m));
+    const error = (code: "engine_unavailable" | "database_unavailable" | "timeout") =>
+      ended({ type: "error", runId: RUN, code, message: "x" });
+    expect(offersRerun(error("engine_unavailable"), null)).toBe(true);
+    expect(offersRerun(error("database_unavailable"), null)).toBe(true);
+    expect(offersRerun(error("timeout"), "interrupted")).toBe(false);
+    expect(offersRerun(ended({ type: "finished", runId: RUN, state: "failed", durationMs: 1 }), null)).toBe(false);
+    expect(offersRerun(idleRun, "interrupted")).toBe(true);
+    expect(offersRerun(idleRun, "failed")).toBe(false);
+    expect(offersRerun(started(), "interrupted")).toBe(false); // busy: Run is disabled anyway
   });
 
   it("ignores frames after the run is done", () => {

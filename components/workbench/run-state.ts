@@ -124,7 +124,9 @@ export function runReducer(view: RunView, event: RunEvent): RunView {
         outcome: view.error ? "error" : "interrupted",
         error: view.error ?? {
           code: "connection_lost",
-          message: "The connection to the sandbox runner was lost before the run finished. Run again.",
+          message:
+            "Interrupted: the sandbox stopped answering while your run was in progress (it is probably restarting). " +
+            "Your Dockerfile is safe in the editor; press Re-run in a moment.",
         },
       };
     case "frame":
@@ -167,6 +169,19 @@ function applyFrame(view: RunView, m: ServerMessage): RunView {
         buildMs: m.buildMs ?? null,
       };
   }
+}
+
+/** Errors where the sandbox, not the Dockerfile, stopped the run: the same text may simply run again. */
+const SANDBOX_TROUBLE: ReadonlySet<string> = new Set(["engine_unavailable", "database_unavailable"]);
+
+/**
+ * Whether the page offers Re-run beside the status: the sandbox restarted (or its engine or
+ * database went away) while the run was in progress, live or as the stored last run.
+ */
+export function offersRerun(view: RunView, latestState: string | null): boolean {
+  if (view.phase === "idle") return latestState === "interrupted";
+  if (view.phase !== "done") return false;
+  return view.outcome === "interrupted" || (view.outcome === "error" && SANDBOX_TROUBLE.has(view.error?.code ?? ""));
 }
 
 /** The Dockerfile's size as the runner measures it: UTF-8 bytes, not characters. */
@@ -230,7 +245,7 @@ export function describeLastRun(state: string): { text: string; tone: RunTone } 
       return { text: "Your last run failed: its checks and build log are below.", tone: "fail" };
     case "interrupted":
       return {
-        text: "Your last run was interrupted: the sandbox restarted while it was running. Nothing is wrong with your Dockerfile; Run it again.",
+        text: "Your last run was interrupted: the sandbox restarted while it was running. Your Dockerfile is safe and nothing is wrong with it; press Re-run.",
         tone: "warn",
       };
     case "cancelled":

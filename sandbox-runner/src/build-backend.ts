@@ -16,7 +16,7 @@ import type { IncomingMessage } from "node:http";
 import type Docker from "dockerode";
 import type { BuildStep } from "@/lib/protocol";
 import { cleanupImage, pruneRunRecords } from "./cleanup";
-import { ENGINE_DOWN_MESSAGE, isEngineDown } from "./engine";
+import { ENGINE_DOWN_MESSAGE, ENGINE_LOST_MESSAGE, isEngineDown } from "./engine";
 import { SANDBOX_LIMITS } from "./limits";
 import { createStepTracker } from "./step-tracker";
 import { createLineSplitter, decodeBuildLine } from "./trace-decoder";
@@ -156,7 +156,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<BuildOutcome> {
       await consume(response, handleLine);
     } catch (err) {
       if (!stop) {
-        if (isEngineDown(err)) return fail("engine_unavailable", ENGINE_DOWN_MESSAGE);
+        // Once the build stream had started, the engine went away (stopped or restarted) mid-build.
+        if (isEngineDown(err)) return fail("engine_unavailable", response ? ENGINE_LOST_MESSAGE : ENGINE_DOWN_MESSAGE);
         const rejected = httpRejection(err);
         if (rejected) return fail("build_failed", rejected);
         throw err;

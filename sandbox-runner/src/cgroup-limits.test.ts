@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_LIMITS } from "./limits";
-import { applyBuildCgroupLimits } from "./cgroup-limits";
+import { spawn } from "node:child_process";
+import { applyBuildCgroupLimits, killOrphanedBuildSteps } from "./cgroup-limits";
 
 let root: string;
 beforeEach(async () => {
@@ -74,5 +75,28 @@ describe("applyBuildCgroupLimits (other layouts)", () => {
     const report = await applyBuildCgroupLimits({}, { root: path.join(root, "missing") });
     expect(report.map((r) => r.enforced)).toEqual([false, false, false]);
     expect(report[0]?.reason).toMatch(/no cgroup filesystem/);
+  });
+});
+
+describe("killOrphanedBuildSteps", () => {
+  it("kills the processes listed in each step cgroup under the BuildKit parent, and only those", async () => {
+    const orphan = spawn("sleep", ["300"], { stdio: "ignore" });
+    const bystander = spawn("sleep", ["300"], { stdio: "ignore" });
+    const exited = new Promise((resolve) => orphan.once("exit", (_code, signal) => resolve(signal)));
+    try {
+      await files(path.join(root, "memory/eng/buildkit"), {});
+      await files(path.join(root, "pids/eng/buildkit/step1"), { "cgroup.procs": `${orphan.pid}\n` });
+      await files(path.join(root, "pids/eng"), { "cgroup.procs": `${bystander.pid}\n` }); // not a step cgroup
+      expect(await killOrphanedBuildSteps({ root, parent: "eng/buildkit" })).toBe(1);
+      expect(await exited).toBe("SIGKILL");
+      expect(bystander.exitCode === null && bystander.signalCode === null).toBe(true);
+    } finally {
+      orphan.kill("SIGKILL");
+      bystander.kill("SIGKILL");
+    }
+  });
+
+  it("finds nothing to do when the parent has no step cgroups", async () => {
+    expect(await killOrphanedBuildSteps({ root, parent: "docker/buildkit" })).toBe(0);
   });
 });

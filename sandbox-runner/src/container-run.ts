@@ -112,10 +112,11 @@ export async function removeContainer(container: Docker.Container): Promise<void
  * Removes every labelled container on the engine, running or not; returns how many. Meant for
  * start-up, when any such container is a leftover: assumes one runner per engine, since another
  * live runner's check containers would be removed too. `image` narrows it to one image's
- * containers (tests share an engine with other test processes).
+ * containers and `label` (`key=value`) to those also carrying that label (tests and scoped
+ * sweeps share an engine with other runners).
  */
-export async function removeLeftoverContainers(docker: Docker, opts: { image?: string } = {}): Promise<number> {
-  const filters = { label: [RUN_LABEL], ...(opts.image && { ancestor: [opts.image] }) };
+export async function removeLeftoverContainers(docker: Docker, opts: { image?: string; label?: string } = {}): Promise<number> {
+  const filters = { label: [RUN_LABEL, ...(opts.label ? [opts.label] : [])], ...(opts.image && { ancestor: [opts.image] }) };
   const leftovers = await docker.listContainers({ all: true, filters });
   for (const info of leftovers) await removeContainer(docker.getContainer(info.Id));
   return leftovers.length;

@@ -24,9 +24,16 @@ export async function createEnginePipeline(
     build?: Partial<BuildLimits>;
     /** Build insight after grading (layers, waste, comparison, weighed stages). @default true (lessons:verify needs none) */
     insight?: boolean;
+    /** RUNNER_INSTANCE: names this runner's run images and scopes its leftover removal. */
+    instance?: string;
+    /**
+     * BuildKit's parent cgroup (RUNNER_BUILD_CGROUP), where a dropped build's RUN processes live on;
+     * unset: they are not looked for (a runner sharing an engine it does not own).
+     */
+    buildCgroup?: string;
   } = {},
 ): Promise<PipelineDeps> {
-  const [dockerfile, catalog, backend, context, report, checks, cleanup, insight, summaries] = await Promise.all([
+  const [dockerfile, catalog, backend, context, report, checks, cleanup, sweep, insight, summaries] = await Promise.all([
     import("../../lib/dockerfile/index"),
     import("../../lib/image-catalog"),
     import("./build-backend"),
@@ -34,9 +41,12 @@ export async function createEnginePipeline(
     import("./image-report"),
     import("./checks/index"),
     import("./cleanup"),
+    import("./engine-sweep"),
     import("./insight/compute-insight"),
     import("./insight/summary-memo"),
   ]);
+  // Runs the engine dropped (or whose cleanup failed), removed before the next run.
+  const deferred: { tags: string[]; since: Date }[] = [];
   // One per pipeline, like `baselines`: starter and solution summaries for the comparison view.
   const summaryMemo = summaries.createSummaryMemo();
   const limits = SANDBOX_LIMITS;
@@ -67,6 +77,26 @@ export async function createEnginePipeline(
       // cache-ordering lessons) see CACHED steps. Records are content-addressed and cache mounts
       // are refused at admission, so what one learner leaves cannot alter another's build.
       await cleanup.pruneBuildCache(docker, { keepStorageBytes: SANDBOX_LIMITS.build.cacheKeepBytes, all: true });
+    },
+    tagPrefix: sweep.runTagPrefix(opts.instance),
+    deferCleanup: (leftover) => void deferred.push(leftover),
+    async settle(signal) {
+      if (deferred.length === 0) return;
+      // The engine answers again. A build it dropped may have left its RUN step running (see
+      // killOrphanedBuildSteps): end those, unless a build is running now (a cache record in use).
+      if (opts.buildCgroup && !(await sweep.listBuildCache(docker)).some((r) => r.InUse)) {
+        const { killOrphanedBuildSteps } = await import("./cgroup-limits");
+        const killed = await killOrphanedBuildSteps({ parent: opts.buildCgroup });
+        if (killed > 0) opts.warn?.(`ended ${killed} build process(es) a dropped build left running`);
+      }
+      while (deferred.length > 0 && !signal.aborted) {
+        const leftover = deferred[0]!;
+        for (const tag of leftover.tags) await cleanup.cleanupImage(docker, tag);
+        const since = leftover.since;
+        await sweep.removeUnfinishedRunCache(docker, { ...(opts.instance && { instance: opts.instance }), unfinishedSince: since });
+        deferred.shift();
+        opts.warn?.(`removed what a run the engine dropped left (${leftover.tags[0]})`);
+      }
     },
     ...(opts.warn && { warn: opts.warn }),
     timeouts: phaseTimeouts(build.timeoutMs),

@@ -35,5 +35,8 @@ export function isEngineDown(err: unknown): boolean {
   return (code === "ENOENT" || code === "EACCES") && syscall === "connect";
 }
 
+export const ENGINE_LOST_MESSAGE =
+  "The Docker engine stopped or restarted during your build, so it could not finish. Nothing is wrong with your Dockerfile; run it again in a minute.";
+
 export const ENGINE_DOWN_MESSAGE =
   "The Docker engine is not reachable right now, so nothing was built. Try again in a minute; if it keeps happening, tell the course staff.";

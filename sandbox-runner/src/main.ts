@@ -17,7 +17,7 @@ import type { LimitReport } from "./cgroup-limits";
 import { createEnginePipeline, type BuildLimits } from "./engine-pipeline";
 import { removeRunLeftovers } from "./engine-sweep";
 import { executeRun, type RunOutcome } from "./run-pipeline";
-import { createDbRunStore, type RunStore } from "./run-store";
+import { createDbRunStore, withFinishRetry, type RunStore } from "./run-store";
 import { createRunnerServer, type RunnerServer } from "./server";
 import type { SocketLimits } from "./socket-session";
 
@@ -27,16 +27,18 @@ export type StartOptions = {
   /** Folder of the shared secret file. @default ".data" */
   dataDir?: string;
   /**
-   * Remove every `stagecraft-run/*` image and labelled container at start-up. Only one runner may
-   * use an engine; tests sharing the engine with other suites turn this off. @default true
+   * Remove leftovers at start-up (engine-sweep.ts): every `stagecraft-run/*` image and labelled
+   * container, or with RUNNER_INSTANCE set only this instance's. Tests sharing the engine with
+   * other suites either set RUNNER_INSTANCE or turn this off. @default true
    */
   sweepEngine?: boolean;
   /** @default a Prisma-backed store on DATABASE_URL */
   store?: RunStore;
   /**
-   * Write SANDBOX_LIMITS.buildCgroup on BuildKit's parent cgroup at start-up. The caps are shared
-   * by the whole engine: tests that share it with a suite lowering them for its own bomb test
-   * turn this off (health then reports the build caps as not applied by this runner). @default true
+   * Write SANDBOX_LIMITS.buildCgroup on BuildKit's parent cgroup (RUNNER_BUILD_CGROUP) at
+   * start-up. The caps are shared by the whole engine: tests that share it with a suite lowering
+   * them for its own bomb test turn this off, or set RUNNER_BUILD_CGROUP=none (health then reports
+   * the build caps as not applied by this runner). @default true
    */
   applyCgroupLimits?: boolean;
   /** Shorter build limits, for tests that cannot wait 180 s. @default SANDBOX_LIMITS.build */
@@ -61,13 +63,15 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
   const docker = createDocker(env.DOCKER_SOCKET);
 
   let cgroup: LimitReport[];
-  if (opts.applyCgroupLimits ?? true) {
-    cgroup = await applyBuildCgroupLimits();
+  // The runner owns BuildKit's cgroup: it writes the caps there and ends what dropped builds left.
+  const ownsCgroup = (opts.applyCgroupLimits ?? true) && env.RUNNER_BUILD_CGROUP !== "none";
+  if (ownsCgroup) {
+    cgroup = await applyBuildCgroupLimits({}, { parent: env.RUNNER_BUILD_CGROUP });
     for (const r of cgroup) {
       if (!r.enforced) log.warn(`build ${r.limit} limit NOT enforced: ${r.reason ?? "unknown reason"}`);
     }
   } else {
-    const reason = "not applied by this runner (applyCgroupLimits: false); whatever the cgroup holds applies";
+    const reason = "not applied by this runner (RUNNER_BUILD_CGROUP=none); whatever the cgroup holds applies";
     cgroup = (["memory", "pids", "cpu"] as const).map((limit) => ({ limit, enforced: false, reason }));
   }
   const limits = [...buildLimitEntries(cgroup), ...withBuildOverrides(fixedLimitEntries(), opts.build)];
@@ -75,23 +79,44 @@ export async function startRunner(opts: StartOptions = {}): Promise<StartedRunne
     log.warn(`RUNNER_BUILD_SLOTS=${env.RUNNER_BUILD_SLOTS}: the build cgroup caps are shared by concurrent builds`);
   }
 
-  const store = opts.store ?? (await createDbRunStore(env.DATABASE_URL));
-  await store
-    .markInterrupted()
-    .then((n) => void (n > 0 && log.info(`marked ${n} unfinished submission(s) as interrupted`)))
-    .catch((err: unknown) => log.warn("database unavailable at start-up; runs are refused until it answers", err));
+  const startedAt = new Date();
+  const base = opts.store ?? (await createDbRunStore(env.DATABASE_URL));
+  const markInterrupted = async () => {
+    const n = await base.markInterrupted(startedAt);
+    if (n > 0) log.info(`marked ${n} unfinished submission(s) as interrupted (the runner restarted while they ran)`);
+  };
+  const instance = env.RUNNER_INSTANCE;
+  let unfinishedSince: Date | null = null;
+  const marked = await (async () => {
+    unfinishedSince = (await base.oldestUnfinished?.()) ?? null;
+    await markInterrupted();
+    return true;
+  })().catch((err: unknown) => {
+    log.warn("database unavailable at start-up; runs are refused until it answers", err);
+    return false;
+  });
+  // Results of runs that end while the database is away are held and written when it is back;
+  // so is the start-up marking, when the database was away at start-up.
+  const store = withFinishRetry(base, { log: log.warn, ...(!marked && { whenBack: markInterrupted }) });
 
   if (!(await pingEngine(docker))) {
     log.warn(`Docker engine not reachable at ${env.DOCKER_SOCKET}; runs fail until it is`);
   } else if (opts.sweepEngine ?? true) {
-    await removeRunLeftovers(docker)
-      .then(({ containers, images }) => {
-        if (containers + images > 0) log.info(`removed ${containers} leftover container(s) and ${images} image(s)`);
+    await removeRunLeftovers(docker, { ...(instance && { instance }), unfinishedSince })
+      .then(({ containers, images, cacheRecords }) => {
+        if (containers + images + cacheRecords > 0) {
+          log.info(`removed ${containers} leftover container(s), ${images} image(s) and ${cacheRecords} build cache record(s)`);
+        }
       })
       .catch((err: unknown) => log.warn("start-up cleanup failed", err));
   }
 
-  const pipeline = await createEnginePipeline(docker, { warn: log.warn, ...(opts.build && { build: opts.build }) });
+  const pipeline = await createEnginePipeline(docker, {
+    warn: log.warn,
+    ...(opts.build && { build: opts.build }),
+    ...(instance && { instance }),
+    ...(ownsCgroup && { buildCgroup: env.RUNNER_BUILD_CGROUP }),
+  });
   const runner = createRunnerServer({
     origins,
     secret,

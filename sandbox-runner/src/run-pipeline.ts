@@ -96,6 +96,18 @@ export type PipelineDeps = {
    * tolerate "nothing there" (a variant that failed or was stopped left no image).
    */
   cleanup(tag: string, variantTags: readonly string[]): Promise<void>;
+  /**
+   * Told of a run whose cleanup failed or whose engine went away mid-run (`engine_unavailable`):
+   * its images and the cache records it made since `since` are left on the engine until `settle`.
+   */
+  deferCleanup?(leftover: { tags: string[]; since: Date }): void;
+  /**
+   * Removes what deferred runs left, once the engine answers again; called before each run's
+   * build. Keeps what it could not remove for the next time. Must not throw for an engine still down.
+   */
+  settle?(signal: AbortSignal): Promise<void>;
+  /** Prefix of run image tags (`runTagPrefix`). @default "stagecraft-run/" */
+  tagPrefix?: string;
   /** Starter baselines remembered across runs (see `BaselineMemo`). @default none: every run builds its own */
   baselines?: BaselineMemo;
   /** Where operational notes go (not to the learner). @default console.warn */
@@ -147,8 +159,8 @@ export type RunOutcome = {
 export const SHUTDOWN_REASON = "shutdown";
 
 /** An image tag nobody can guess, so no other learner can `FROM` or `COPY --from` it (DESIGN §4). */
-export function runImageTag(): string {
-  return `stagecraft-run/${randomBytes(16).toString("hex")}:latest`;
+export function runImageTag(prefix = "stagecraft-run/"): string {
+  return `${prefix}${randomBytes(16).toString("hex")}:latest`;
 }
 
 const BUILD_ERROR_CODES: Record<FailedBuild["code"], ErrorCode | null> = {
@@ -226,19 +238,26 @@ export async function executeRun(deps: PipelineDeps, req: RunRequest): Promise<R
     outcome = req.signal.aborted ? run.stopped() : run.finish(unexpectedEnding(err, warn));
   } finally {
     // Always, even after a cancel: the image holds the learner's files and the cache holds their
-    // layers (DESIGN §3-4). Bounded: a hung engine must not keep the build slot; what a timed-out
-    // cleanup leaves is removed by the next start-up sweep.
+    // layers (DESIGN §3-4). Bounded: a hung engine must not keep the build slot; what a failed
+    // cleanup leaves (or a run the engine dropped made) is deferred to `settle` before the next
+    // run, and the next start-up sweep removes what is still left then.
     const cleanupTag = run.tag;
     if (cleanupTag) {
       const builders = [run.variants, run.insightVariants, run.stageBuilds];
+      const extraTags = () => [...(run.variants?.tags ?? []), ...insightTagsOf(run)];
+      const defer = () => deps.deferCleanup?.({ tags: [cleanupTag, ...extraTags()], since: new Date(started) });
       const cleanup = async () => {
         // A variant build stopped mid-way (cancel, grading timeout) may still be unwinding and
         // could create its image after a removal ran; let it settle first.
         await Promise.all(builders.map((b) => b?.idle()));
-        await deps.cleanup(cleanupTag, [...(run.variants?.tags ?? []), ...insightTagsOf(run)]);
+        await deps.cleanup(cleanupTag, extraTags());
       };
-      await bounded("cleaning up", cleanup, { ms: run.timeouts.cleanup }).catch((err: unknown) =>
-        warn(`cleanup of ${cleanupTag} failed`, err),
+      await bounded("cleaning up", cleanup, { ms: run.timeouts.cleanup }).then(
+        () => void (outcome!.errorCode === "engine_unavailable" && defer()),
+        (err: unknown) => {
+          warn(`cleanup of ${cleanupTag} failed; it is retried before the next run`, err);
+          defer();
+        },
       );
     }
   }
@@ -263,6 +282,12 @@ async function admitAndBuild(run: ActiveRun): Promise<RunOutcome> {
   const admission = deps.admit(req.dockerfile);
   if (!admission.ok) return run.finish({ state: "error", ...admissionRefusal(admission.problems) });
 
+  if (deps.settle) {
+    await run.phase("removing what an earlier run left", run.timeouts.cleanup, (signal) => deps.settle!(signal)).catch((err: unknown) =>
+      (deps.warn ?? console.warn)("removing an earlier run's leftovers failed", err),
+    );
+    if (req.signal.aborted) return run.stopped();
+  }
   const free = await run.phase("checking free disk space", run.timeouts.call, (signal) => deps.freeDiskBytes(signal));
   if (free !== null && free < (deps.minFreeDiskBytes ?? SANDBOX_LIMITS.build.minFreeDiskBytes)) {
     return run.finish({
@@ -278,7 +303,7 @@ async function admitAndBuild(run: ActiveRun): Promise<RunOutcome> {
 async function buildAndGrade(run: ActiveRun, model: DockerfileModel): Promise<RunOutcome> {
   const { deps, req, timeouts, output } = run;
   const context = await run.phase("preparing the build context", null, () => deps.makeContext(req.exercise, req.dockerfile));
-  const tag = runImageTag();
+  const tag = runImageTag(deps.tagPrefix);
   run.tag = tag;
   output.note("Building in the sandbox (no network; base images from the course catalog).");
   // The build stops itself when cancelled and then says which steps it interrupted: give it
@@ -415,7 +440,7 @@ function grade(run: ActiveRun, ctx: BuildFacts): Promise<CheckResult[]> {
       signal,
       budgetMs: timeouts.variants,
       note,
-      newTag: runImageTag,
+      newTag: () => runImageTag(deps.tagPrefix),
       ...(deps.baselines && { memo: deps.baselines }),
     });
     const linkBase = `/lessons/${req.exercise.lessonSlug}`;

@@ -40,6 +40,10 @@ const RESERVE_REFUSALS: Record<Exclude<ReserveResult, { ok: true }>["code"], [Er
   ],
   run_id_in_use: ["invalid_message", "This run id was used before; start a new run."],
 };
+/** Why a run is refused while the database does not answer (`database_unavailable`). */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "Progress can't be saved right now (the course database is not answering), so the run was not started. " +
+  "Your Dockerfile is still in the editor; try again in a minute.";
 
 export async function startRun(
   message: Extract<ClientMessage, { type: "start" }>,
@@ -61,7 +65,7 @@ export async function startRun(
     queue.release(runId);
     if ((err as { code?: string }).code === "P2002") return sendError(runId, ...RESERVE_REFUSALS.run_id_in_use);
     log(`could not record submission ${runId}`, err);
-    return sendError(runId, "database_unavailable", "The run could not be recorded, so it was not started.");
+    return sendError(runId, "database_unavailable", DATABASE_UNAVAILABLE_MESSAGE);
   }
   const acceptedAt = Date.now();
   if (!conn.isOpen()) {

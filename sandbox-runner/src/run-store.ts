@@ -26,8 +26,10 @@ export interface RunStore {
   createSubmission(s: SubmissionInput): Promise<void>;
   markRunning(id: string): Promise<void>;
   finish(id: string, f: FinishInput): Promise<void>;
-  /** Non-terminal Submissions → "interrupted"; returns how many. */
-  markInterrupted(): Promise<number>;
+  /** Non-terminal Submissions (created before `createdBefore`, when given) → "interrupted"; returns how many. */
+  markInterrupted(createdBefore?: Date): Promise<number>;
+  /** When the oldest non-terminal Submission was created, or null (for the start-up sweep). */
+  oldestUnfinished?(): Promise<Date | null>;
   /** True when the database answers; never throws. */
   ping(): Promise<boolean>;
   close?(): Promise<void>;
@@ -47,7 +49,8 @@ export async function createDbRunStore(databaseUrl?: string): Promise<RunStore> 
     async finish(id, f) {
       await db.finishSubmission(id, f); // false = already terminal: a repeated finish is harmless
     },
-    markInterrupted: () => db.markInterruptedSubmissions(),
+    markInterrupted: (createdBefore) => db.markInterruptedSubmissions(createdBefore),
+    oldestUnfinished: () => db.oldestUnfinishedSubmission(),
     async ping() {
       try {
         await db.getDb().$queryRawUnsafe("SELECT 1");
@@ -80,7 +83,7 @@ export function createMemoryRunStore() {
       if (row) Object.assign(row, { state: f.state, finished: f });
     },
     async markInterrupted() {
-      let n = 0;
+      let n = 0; // no creation times kept: every unfinished row
       for (const row of rows.values()) {
         if (row.state === "queued" || row.state === "running") {
           row.state = "interrupted";
@@ -92,4 +95,87 @@ export function createMemoryRunStore() {
     ping: async () => true,
   };
   return store;
+}
+
+/**
+ * A store that survives the database going away. Writes that end a run (`finish`) are kept in
+ * memory when they fail and written again, in order, as soon as the database answers: before the
+ * next Submission is created, on every `ping` (the health check), and every `retryMs` meanwhile.
+ * The learner's Dockerfile was stored when the run was accepted, so a run that ends while the
+ * database is down loses nothing but the wait; if the runner itself dies first, its next start-up
+ * marks that Submission interrupted. New runs are still refused while the database is down:
+ * `createSubmission` throws and the server answers `database_unavailable`.
+ */
+export function withFinishRetry(
+  store: RunStore,
+  opts: {
+    retryMs?: number;
+    log?(message: string, err?: unknown): void;
+    /**
+     * Start-up work the database refused (marking a crashed process's runs interrupted): done
+     * first whenever the database answers again, before any held result or new Submission.
+     */
+    whenBack?: () => Promise<void>;
+  } = {},
+): RunStore & { pendingFinishes(): number } {
+  const pending: { id: string; f: FinishInput }[] = [];
+  let whenBack = opts.whenBack;
+  let flushing: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const flush = (): Promise<void> =>
+    (flushing ??= (async () => {
+      try {
+        if (whenBack) {
+          await whenBack();
+          whenBack = undefined;
+        }
+        while (pending.length > 0) {
+          const next = pending[0]!;
+          await store.finish(next.id, next.f);
+          pending.shift();
+          opts.log?.(`stored the result of ${next.id}, held while the database was unavailable`);
+        }
+      } finally {
+        flushing = null;
+        if (pending.length === 0 && timer) {
+          clearInterval(timer);
+          timer = null;
+        }
+      }
+    })());
+
+  const hold = (id: string, f: FinishInput) => {
+    pending.push({ id, f });
+    timer ??= setInterval(() => void flush().catch(() => undefined), opts.retryMs ?? 5_000);
+    timer.unref();
+  };
+
+  return {
+    ...store,
+    async createSubmission(s) {
+      if (pending.length > 0 || whenBack) await flush(); // still down: throws, and the run is refused
+      await store.createSubmission(s);
+    },
+    async finish(id, f) {
+      if (pending.length > 0) return hold(id, f); // keep the order: a finish never overtakes another
+      try {
+        await store.finish(id, f);
+      } catch (err) {
+        opts.log?.(`could not store the result of ${id}; retrying until the database answers`, err);
+        hold(id, f);
+      }
+    },
+    async ping() {
+      const up = await store.ping();
+      if (up && (pending.length > 0 || whenBack)) await flush().catch(() => undefined);
+      return up;
+    },
+    pendingFinishes: () => pending.length,
+    async close() {
+      if (timer) clearInterval(timer);
+      await flush().catch(() => undefined);
+      await store.close?.();
+    },
+  };
 }

@@ -125,3 +125,52 @@ export async function expectImagesGone(docker: Docker, outcome: RunOutcome): Pro
     await expect(docker.getImage(tag!).inspect(), `${tag} left behind`).rejects.toMatchObject({ statusCode: 404 });
   }
 }
+
+/**
+ * A Dockerfile that finishes one step (a cache record remains) and then runs `sleep seconds`
+ * until it is stopped. `marker` appears in both RUN lines, so the test can find the build's cache
+ * records by their description, and `sleep <seconds>` is the host process to look for.
+ */
+export function slowDockerfile(marker: string, sleepSeconds: number): string {
+  return `FROM stagecraft/busybox:1.35
+RUN echo ${marker}-first > /first
+RUN echo ${marker}-slow && sleep ${sleepSeconds}
+`;
+}
+
+type CacheRecordInfo = { ID: string; Description?: string; InUse?: boolean };
+
+/** Build cache records on `docker`'s engine whose description (the RUN text) contains `marker`. */
+export async function cacheRecordsMentioning(
+  docker: { df(): Promise<unknown> },
+  marker: string,
+): Promise<CacheRecordInfo[]> {
+  const df = (await docker.df()) as { BuildCache?: CacheRecordInfo[] | null };
+  return (df.BuildCache ?? []).filter((r) => (r.Description ?? "").includes(marker));
+}
+
+/** Waits until `sleep <seconds>` runs on the host (a build reached its slow step). */
+export async function waitForHostProcess(marker: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await hostProcesses(marker, { exact: true })).length > 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no host process "${marker}" within ${timeoutMs} ms`);
+}
+
+/** Every row of the tables that hold learners' work, read with a separate connection (SQLite). */
+export function learnerTables(file: string): Record<"Learner" | "Submission" | "Result" | "Progress", unknown[]> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const all = (table: string, order: string) => db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all();
+    return {
+      Learner: all("Learner", "id"),
+      Submission: all("Submission", "id"),
+      Result: all("Result", `"submissionId"`),
+      Progress: all("Progress", `"learnerId", "exerciseId"`),
+    };
+  } finally {
+    db.close();
+  }
+}

@@ -3,15 +3,13 @@
  * (`tsx sandbox-runner/src/main.ts`) and the web app (`next start`; built first when no build
  * exists — `npm run build` beforehand keeps that out of the test's time), on free ports.
  */
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { migrateDeploy } from "../../db/migrate-deploy";
+import { bin, killService, REPO_ROOT as root, startService, stopService, waitForHttp } from "../../sandbox-runner/src/test-process";
 import { freePort } from "../../sandbox-runner/src/test-support";
-
-const root = path.resolve(import.meta.dirname, "..", "..");
-const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -23,47 +21,6 @@ export const CHROMIUM_ARGS = [
 ];
 
 
-type Service = { name: string; child: ChildProcess; output: string[] };
-
-function startService(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Service {
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString("utf8"));
-    if (output.length > 400) output.shift();
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  return { name, child, output };
-}
-
-async function stopService(service: Service): Promise<void> {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  // The process group: `npx`/`tsx` wrappers would otherwise leave the real server running.
-  if (child.pid) process.kill(-child.pid, "SIGTERM");
-  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Polls `url` until the server answers at all (health may say "engine down": still up), or fails with its output. */
-async function waitForHttp(url: string, service: Service, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) break;
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${service.name} did not come up at ${url}:\n${service.output.join("").slice(-4000)}`);
-}
-
 export type Stack = {
   webUrl: string;
   /** The web app's and runner's database, for tests that set up or inspect rows directly. */
@@ -72,6 +29,8 @@ export type Stack = {
   /** The web app's and runner's shared secret: tests sign tokens of other learners with it. */
   secret: string;
   stopRunner(): Promise<void>;
+  /** SIGKILLs the runner's process group: a crash, with no chance to record anything. */
+  killRunner(): Promise<void>;
   /** Stops the runner and starts it again with these variables changed (e.g. APP_ORIGINS). */
   restartRunner(overrides: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
@@ -101,6 +60,10 @@ export async function startStack(): Promise<Stack> {
     RUNNER_PORT: String(runnerPort),
     RUNNER_PUBLIC_URL: runnerWsUrl,
     APP_ORIGINS: `${webUrl},http://localhost:${webPort}`,
+    // The engine is shared with other suites: this runner's start-up sweep removes only its own
+    // run images (RUNNER_INSTANCE), and it leaves the engine's build cgroup caps to their owner.
+    RUNNER_INSTANCE: `e2e-${path.basename(dir).replace(/[^a-z0-9]/gi, "").toLowerCase()}`,
+    RUNNER_BUILD_CGROUP: "none",
     CHECKPOINT_DISABLE: "1",
     PRISMA_HIDE_UPDATE_MESSAGE: "1",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -131,6 +94,7 @@ export async function startStack(): Promise<Stack> {
     runnerWsUrl,
     secret: env.STAGECRAFT_SECRET!,
     stopRunner: () => stopService(runner),
+    killRunner: () => killService(runner),
     async restartRunner(overrides) {
       await stopService(runner);
       runner = startService("runner", bin("tsx"), ["sandbox-runner/src/main.ts"], { ...env, ...overrides });
