@@ -223,8 +223,9 @@ async function pruneRunSteps(docker: Docker, steps: readonly BuildStep[], since:
   const commands = steps.flatMap((s) => /^\[[^\]]*\] RUN (.+)$/.exec(s.name)?.slice(1) ?? []);
   const deadline = performance.now() + settleMs;
   for (;;) {
-    const pruned = await pruneRunRecords(docker, { since, commands }).catch(() => 0);
-    if (pruned > 0 || performance.now() >= deadline) return;
+    const pruned = await pruneRunRecords(docker, { since, commands }).catch(() => null);
+    // An engine that cannot list its cache (gone, or too old) will not answer better on a retry.
+    if (pruned === null || pruned > 0 || performance.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
