@@ -40,6 +40,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Site" className="site-nav">
             <Link href="/">Course</Link>
+            <Link href="/me">Your progress</Link>
             <ThemeToggle />
           </nav>
         </header>

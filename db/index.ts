@@ -4,6 +4,7 @@
  * nothing here may reach a client bundle all the same.
  */
 import { createDb, type Db } from "./client";
+import * as dashboard from "./dashboard";
 import * as learners from "./learners";
 import * as progress from "./progress";
 import * as submissions from "./submissions";
@@ -13,6 +14,7 @@ export { DbDataError } from "./json-column";
 export { RESULT_LOG_MAX_BYTES } from "./submissions";
 export type { FinishInput, LatestSubmission, NewSubmission, SubmissionSummary } from "./submissions";
 export type { ExerciseProgress } from "./progress";
+export type { ExerciseStanding, RunPage, RunSummary } from "./dashboard";
 
 // Next.js dev re-evaluates modules on every edit; keeping the client on globalThis avoids a new
 // connection pool per reload.
@@ -34,3 +36,11 @@ export const getLatestSubmission = (learnerId: string, exerciseId: string) =>
   submissions.getLatestSubmission(getDb(), learnerId, exerciseId);
 export const listSubmissions = (learnerId: string, exerciseId: string, limit?: number) =>
   submissions.listSubmissions(getDb(), learnerId, exerciseId, limit);
+
+// Dashboards: every read of a learner's runs is scoped by the learner id in the query.
+export const listRuns = (learnerId: string, page?: number, pageSize?: number) => dashboard.listRuns(getDb(), learnerId, page, pageSize);
+export const getRun = (learnerId: string, runId: string) => dashboard.getRun(getDb(), learnerId, runId);
+export const listStanding = (learnerIds: string[]) => dashboard.listStanding(getDb(), learnerIds);
+export const latestExerciseId = (learnerId: string) => dashboard.latestExerciseId(getDb(), learnerId);
+export const starterImageSizes = (starters: { exerciseId: string; dockerfile: string }[]) => dashboard.starterImageSizes(getDb(), starters);
+export const listClassRuns = (learnerIds: string[]) => dashboard.listClassRuns(getDb(), learnerIds);

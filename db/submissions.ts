@@ -121,7 +121,17 @@ export type LatestSubmission = {
 };
 
 export async function getLatestSubmission(db: Db, learnerId: string, exerciseId: string): Promise<LatestSubmission | null> {
-  const query = { where: { learnerId, exerciseId }, orderBy: { createdAt: "desc" } } as const;
+  return findSubmission(db, { where: { learnerId, exerciseId }, orderBy: { createdAt: "desc" } });
+}
+
+/**
+ * One submission with its parsed result, or null. Callers scope `where` to the learner whose run
+ * it may be (`{ id, learnerId }`), so a run id alone never reads someone else's run.
+ */
+export async function findSubmission(
+  db: Db,
+  query: { where: { learnerId: string; id?: string; exerciseId?: string }; orderBy?: { createdAt: "desc" } },
+): Promise<LatestSubmission | null> {
   const row = await db.submission.findFirst({ ...query, include: { result: true } }).catch(async (error: unknown) => {
     // Prisma parses Json columns itself and throws a bare SyntaxError on text that is not JSON
     // (possible on SQLite, where Json is stored as text); say which row it was.

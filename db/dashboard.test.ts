@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "./client";
+import { getRun, latestExerciseId, listClassRuns, listRuns, listStanding, starterImageSizes } from "./dashboard";
+import { ensureLearner } from "./learners";
+import { sampleChecks, sampleReport } from "./lifecycle.suite";
+import { migrateDeploy } from "./migrate-deploy";
+import { createSubmission, finishSubmission } from "./submissions";
+
+const dir = mkdtempSync(path.join(tmpdir(), "stagecraft-dash-"));
+const url = `file:${path.join(dir, "dash.db")}`;
+let db: Db;
+
+beforeAll(() => {
+  migrateDeploy(url);
+  db = createDb(url).db;
+}, 60_000); // runs the Prisma CLI
+afterAll(async () => {
+  await db?.$disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function finished(learnerId: string, exerciseId: string, state: "passed" | "failed" | "cancelled", size?: number, dockerfile = "FROM x\n") {
+  const id = randomUUID();
+  await createSubmission(db, { id, learnerId, exerciseId, dockerfile });
+  await finishSubmission(db, id, { state, durationMs: 1200, report: size === undefined ? undefined : sampleReport(size), checks: sampleChecks, log: `log of ${id}` });
+  return id;
+}
+
+describe("learner dashboard data", () => {
+  it("reads a run only for the learner who made it", async () => {
+    const { id: ann } = await ensureLearner(db);
+    const { id: bo } = await ensureLearner(db);
+    const run = await finished(ann, "a/x", "passed", 4096);
+    expect(await getRun(db, ann, run)).toMatchObject({ id: run, state: "passed", result: { log: `log of ${run}`, report: sampleReport(4096) } });
+    expect(await getRun(db, bo, run)).toBeNull();
+    expect(await getRun(db, ann, randomUUID())).toBeNull();
+  });
+
+  it("pages a learner's runs newest first with their image sizes, and only theirs", async () => {
+    const { id: ann } = await ensureLearner(db);
+    const { id: bo } = await ensureLearner(db);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(await finished(ann, i < 3 ? "a/x" : "b/y", i % 2 ? "failed" : "passed", i === 1 ? undefined : 1000 + i));
+      const t = Date.now();
+      while (Date.now() === t) {
+        // distinct createdAt milliseconds keep the order unambiguous
+      }
+    }
+    await finished(bo, "a/x", "passed", 1);
+
+    const first = await listRuns(db, ann, 1, 2);
+    expect(first).toMatchObject({ total: 5, page: 1, pageCount: 3 });
+    expect(first.runs.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+    expect(first.runs[0]).toMatchObject({ exerciseId: "b/y", state: "passed", imageBytes: 1004, durationMs: 1200 });
+    const last = await listRuns(db, ann, 3, 2);
+    expect(last.runs.map((r) => r.id)).toEqual([ids[0]]);
+    // Out-of-range pages clamp rather than show an empty page.
+    expect((await listRuns(db, ann, 99, 2)).page).toBe(3);
+    expect((await listRuns(db, ann, -1, 2)).page).toBe(1);
+    expect((await listRuns(db, ann, 2, 2)).runs.find((r) => r.id === ids[1])?.imageBytes).toBeNull();
+
+    expect(await latestExerciseId(db, ann)).toBe("b/y");
+    const standing = await listStanding(db, [ann]);
+    expect(standing.find((s) => s.exerciseId === "a/x")).toMatchObject({ attempts: 3, bestImageBytes: 1000 });
+  });
+
+  it("finds the starter's image size from a run of the unchanged starter", async () => {
+    const { id: ann } = await ensureLearner(db);
+    const starter = `FROM stagecraft/golang:1.19 # ${randomUUID()}\n`;
+    await finished(ann, "s/one", "failed", 999_999, starter);
+    await finished(ann, "s/one", "passed", 10, `${starter}RUN true\n`); // edited: not the starter
+    const sizes = await starterImageSizes(db, [
+      { exerciseId: "s/one", dockerfile: starter },
+      { exerciseId: "s/two", dockerfile: starter },
+    ]);
+    expect([...sizes]).toEqual([["s/one", 999_999]]);
+  });
+
+  it("lists a class's runs with each run's failing checks and image size", async () => {
+    const { id: ann } = await ensureLearner(db);
+    const failed = await finished(ann, "c/z", "failed", 2048);
+    const runs = await listClassRuns(db, [ann]);
+    expect(runs.find((r) => r.id === failed)).toMatchObject({
+      learnerId: ann,
+      exerciseId: "c/z",
+      state: "failed",
+      imageBytes: 2048,
+      failedChecks: [{ checkId: "small", title: "Small image" }],
+    });
+    expect(await listClassRuns(db, [])).toEqual([]);
+  });
+});
