@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
   // `npm run dev` prints localhost, but authors often open 127.0.0.1: without this, Next blocks its
   // dev scripts and HMR for that origin, the page never hydrates and lessons do not live-reload.
   allowedDevOrigins: ["127.0.0.1"],
+  // `forbidden()` (403 with app/forbidden.tsx) for role-guarded pages (app/session.ts).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

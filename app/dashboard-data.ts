@@ -3,7 +3,7 @@
  * always comes from the caller's session (cookie or account), never from the URL.
  */
 import "server-only";
-import { getRun, latestExerciseId, listRuns, listStanding, starterImageSizes } from "@/db";
+import { getOwnSubmission, latestExerciseId, listRuns, listStanding, starterImageSizes } from "@/db";
 import { exerciseHref, learnerSummary, type CourseOutline } from "@/lib/dashboard/learner-summary";
 import type { ExerciseNames } from "@/components/dashboard/RunHistory";
 import { getCourse } from "./course";
@@ -42,7 +42,7 @@ export async function learnerDashboard(learnerId: string | null, page: number) {
 /** One run of this learner's, with the exercise's names; null when it is not theirs or does not exist. */
 export async function learnerRun(learnerId: string | null, runId: string) {
   if (!learnerId || !/^[A-Za-z0-9_-]{1,64}$/.test(runId)) return null;
-  const [run, { outline, names }] = await Promise.all([getRun(learnerId, runId), courseOutline()]);
+  const [run, { outline, names }] = await Promise.all([getOwnSubmission(learnerId, runId), courseOutline()]);
   if (!run) return null;
   const lesson = outline.find((l) => l.exercises.some((e) => e.id === run.exerciseId));
   const exercise = lesson?.exercises.find((e) => e.id === run.exerciseId);

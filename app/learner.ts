@@ -1,38 +1,29 @@
 /**
- * The anonymous learner behind this browser: an id in the httpOnly `sc_learner` cookie, bound to
- * a Learner row. Pages only read the cookie (server components cannot set cookies); the
- * runner-token route, which every Run goes through, creates the row and sets the cookie.
+ * The learner behind this browser: an id in the httpOnly `sc_learner` cookie, bound to a Learner
+ * row; once someone signs in, their account's learner. Pages only read (server components cannot
+ * set cookies; app/session.ts decides what they may see); the runner-token route, which every
+ * Run goes through, creates the row and sets the cookie.
  */
 import "server-only";
 import { cookies } from "next/headers";
-import { ensureLearner, getLatestSubmission, getProgress } from "@/db";
-
-export const LEARNER_COOKIE = "sc_learner";
-const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
+import { claimLearner, ensureLearner, getLatestSubmission, getProgress } from "@/db";
+import { LEARNER_COOKIE, learnerCookieOptions, parseLearnerId } from "@/lib/learner-cookie";
 
 /** The learner id from the cookie, or null for a first visit. Never touches the database. */
 export async function learnerIdFromCookie(): Promise<string | null> {
-  const value = (await cookies()).get(LEARNER_COOKIE)?.value;
-  // Ids are ours (UUID-like); anything else is a stale or forged cookie and is ignored.
-  return value && /^[A-Za-z0-9_-]{8,64}$/.test(value) ? value : null;
+  return parseLearnerId((await cookies()).get(LEARNER_COOKIE)?.value);
 }
 
 /**
- * Ensures the Learner row exists and the cookie names it. Route handlers only.
+ * The learner a Run is attributed to, with its row ensured and the cookie naming it. Signed in:
+ * the account's learner (claiming this browser's anonymous one if sign-in did not already);
+ * signed out: the browser's anonymous learner, never an account's. Route handlers only.
  * @param secure mark the cookie Secure: true when the app is served over https.
  */
-export async function bindLearner(secure: boolean): Promise<string> {
+export async function bindLearner(userId: string | null, secure: boolean): Promise<string> {
   const existing = await learnerIdFromCookie();
-  const { id } = await ensureLearner(existing ?? undefined);
-  if (id !== existing) {
-    (await cookies()).set(LEARNER_COOKIE, id, {
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      maxAge: ONE_YEAR_SECONDS,
-      secure,
-    });
-  }
+  const id = userId ? (await claimLearner(userId, existing)).learnerId : (await ensureLearner(existing ?? undefined)).id;
+  if (id !== existing) (await cookies()).set(LEARNER_COOKIE, id, learnerCookieOptions(secure));
   return id;
 }
 

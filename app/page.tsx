@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { getCourse } from "./course";
-import { learnerIdFromCookie, passedExerciseIds } from "./learner";
+import { passedExerciseIds } from "./learner";
+import { currentLearnerId } from "./session";
 import { DoneBadge } from "@/components/DoneBadge";
 
 export default async function CourseIndex() {
-  const [lessons, passed] = await Promise.all([getCourse(), learnerIdFromCookie().then(passedExerciseIds)]);
+  const [lessons, passed] = await Promise.all([getCourse(), currentLearnerId().then(passedExerciseIds)]);
   return (
     <div className="course">
       <h1>Multi-stage Docker builds</h1>

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "./client";
-import { getRun, latestExerciseId, listClassRuns, listRuns, listStanding, starterImageSizes } from "./dashboard";
+import { latestExerciseId, listClassRuns, listRuns, listStanding, starterImageSizes } from "./dashboard";
 import { ensureLearner } from "./learners";
 import { sampleChecks, sampleReport } from "./lifecycle.suite";
 import { migrateDeploy } from "./migrate-deploy";
-import { createSubmission, finishSubmission } from "./submissions";
+import { createSubmission, finishSubmission, getOwnSubmission } from "./submissions";
 
 const dir = mkdtempSync(path.join(tmpdir(), "stagecraft-dash-"));
 const url = `file:${path.join(dir, "dash.db")}`;
@@ -35,9 +35,9 @@ describe("learner dashboard data", () => {
     const { id: ann } = await ensureLearner(db);
     const { id: bo } = await ensureLearner(db);
     const run = await finished(ann, "a/x", "passed", 4096);
-    expect(await getRun(db, ann, run)).toMatchObject({ id: run, state: "passed", result: { log: `log of ${run}`, report: sampleReport(4096) } });
-    expect(await getRun(db, bo, run)).toBeNull();
-    expect(await getRun(db, ann, randomUUID())).toBeNull();
+    expect(await getOwnSubmission(db, ann, run)).toMatchObject({ id: run, state: "passed", result: { log: `log of ${run}`, report: sampleReport(4096) } });
+    expect(await getOwnSubmission(db, bo, run)).toBeNull();
+    expect(await getOwnSubmission(db, ann, randomUUID())).toBeNull();
   });
 
   it("pages a learner's runs newest first with their image sizes, and only theirs", async () => {

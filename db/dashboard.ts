@@ -7,7 +7,6 @@ import { CheckResult } from "../lib/checks";
 import type { ClassRun } from "../lib/dashboard/class-stats";
 import type { Db } from "./client";
 import { parseJsonColumn } from "./json-column";
-import { findSubmission, type LatestSubmission } from "./submissions";
 
 /** Only the size of a stored report: history rows need no more, and a partial read stays cheap to validate. */
 const ReportSize = z.object({ sizeBytes: z.number().int().nonnegative() }).nullable();
@@ -51,11 +50,6 @@ export async function listRuns(db: Db, learnerId: string, page = 1, pageSize = 2
     imageBytes: parseJsonColumn(ReportSize, result?.report ?? null, `Result ${r.id} column "report"`)?.sizeBytes ?? null,
   }));
   return { runs, total, page: current, pageCount };
-}
-
-/** One run with its log and report, only if it is `learnerId`'s; null otherwise (a 404 for the page). */
-export function getRun(db: Db, learnerId: string, runId: string): Promise<LatestSubmission | null> {
-  return findSubmission(db, { where: { id: runId, learnerId } });
 }
 
 export type ExerciseStanding = { exerciseId: string; attempts: number; passedAt: Date | null; bestImageBytes: number | null };

@@ -3,6 +3,8 @@
  * code and by the runner (plain Node), which is why this file does not `import "server-only"`;
  * nothing here may reach a client bundle all the same.
  */
+import type { Role } from "../lib/roles";
+import * as accounts from "./accounts";
 import { createDb, type Db } from "./client";
 import * as dashboard from "./dashboard";
 import * as learners from "./learners";
@@ -14,6 +16,8 @@ export { DbDataError } from "./json-column";
 export { RESULT_LOG_MAX_BYTES } from "./submissions";
 export type { FinishInput, LatestSubmission, NewSubmission, SubmissionSummary } from "./submissions";
 export type { ExerciseProgress } from "./progress";
+export type { Claim, UserSummary } from "./accounts";
+export { UnknownUserError } from "./accounts";
 export type { ExerciseStanding, RunPage, RunSummary } from "./dashboard";
 
 // Next.js dev re-evaluates modules on every edit; keeping the client on globalThis avoids a new
@@ -36,10 +40,18 @@ export const getLatestSubmission = (learnerId: string, exerciseId: string) =>
   submissions.getLatestSubmission(getDb(), learnerId, exerciseId);
 export const listSubmissions = (learnerId: string, exerciseId: string, limit?: number) =>
   submissions.listSubmissions(getDb(), learnerId, exerciseId, limit);
+export const getOwnSubmission = (learnerId: string, id: string) => submissions.getOwnSubmission(getDb(), learnerId, id);
+
+export const claimLearner = (userId: string, cookieLearnerId: string | null) =>
+  accounts.claimLearner(getDb(), userId, cookieLearnerId);
+export const visibleLearnerId = (userId: string | null, cookieLearnerId: string | null) =>
+  accounts.visibleLearnerId(getDb(), userId, cookieLearnerId);
+export const listUsers = () => accounts.listUsers(getDb());
+export const setUserRole = (who: { id: string } | { email: string }, role: Role) => accounts.setUserRole(getDb(), who, role);
+export const getUserRole = (userId: string) => accounts.getUserRole(getDb(), userId);
 
 // Dashboards: every read of a learner's runs is scoped by the learner id in the query.
 export const listRuns = (learnerId: string, page?: number, pageSize?: number) => dashboard.listRuns(getDb(), learnerId, page, pageSize);
-export const getRun = (learnerId: string, runId: string) => dashboard.getRun(getDb(), learnerId, runId);
 export const listStanding = (learnerIds: string[]) => dashboard.listStanding(getDb(), learnerIds);
 export const latestExerciseId = (learnerId: string) => dashboard.latestExerciseId(getDb(), learnerId);
 export const starterImageSizes = (starters: { exerciseId: string; dockerfile: string }[]) => dashboard.starterImageSizes(getDb(), starters);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../lib/checks";
 import type { ImageReport } from "../lib/report";
 import { createDb, type Db } from "./client";
+import { accountsTests } from "./accounts.suite";
 import { DbDataError } from "./json-column";
 import { ensureLearner } from "./learners";
 import { migrateDeploy } from "./migrate-deploy";
@@ -241,5 +242,7 @@ export function defineLifecycleSuite(name: string, target: SuiteTarget, enabled 
       await expect(read).rejects.toThrow(DbDataError);
       await expect(read).rejects.toThrow(`Result ${id} column "checks"`);
     });
+
+    accountsTests(() => db, sampleReport);
   });
 }

@@ -1,7 +1,7 @@
 import type { Db } from "./client";
 
 /** A Prisma client or the client inside an interactive transaction. */
-type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
 /**
  * Counts a graded run and, when it passed, records the first pass and the smallest image.

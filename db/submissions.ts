@@ -121,16 +121,20 @@ export type LatestSubmission = {
 };
 
 export async function getLatestSubmission(db: Db, learnerId: string, exerciseId: string): Promise<LatestSubmission | null> {
-  return findSubmission(db, { where: { learnerId, exerciseId }, orderBy: { createdAt: "desc" } });
+  return readSubmission(db, { where: { learnerId, exerciseId }, orderBy: { createdAt: "desc" } });
 }
 
 /**
- * One submission with its parsed result, or null. Callers scope `where` to the learner whose run
- * it may be (`{ id, learnerId }`), so a run id alone never reads someone else's run.
+ * One submission with its result, only if it is this learner's (a run page's read): another
+ * learner's run answers null, exactly like an id that does not exist.
  */
-export async function findSubmission(
+export async function getOwnSubmission(db: Db, learnerId: string, id: string): Promise<LatestSubmission | null> {
+  return readSubmission(db, { where: { id, learnerId } });
+}
+
+async function readSubmission(
   db: Db,
-  query: { where: { learnerId: string; id?: string; exerciseId?: string }; orderBy?: { createdAt: "desc" } },
+  query: { where: { learnerId: string; exerciseId?: string; id?: string }; orderBy?: { createdAt: "desc" } },
 ): Promise<LatestSubmission | null> {
   const row = await db.submission.findFirst({ ...query, include: { result: true } }).catch(async (error: unknown) => {
     // Prisma parses Json columns itself and throws a bare SyntaxError on text that is not JSON
@@ -181,3 +185,4 @@ export function capLog(text: string, maxBytes = RESULT_LOG_MAX_BYTES): { text: s
   while (start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start += 1; // skip continuation bytes
   return { text: bytes.subarray(start).toString("utf8"), truncated: true };
 }
+

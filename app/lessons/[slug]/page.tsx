@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getCourse, getLesson } from "@/app/course";
-import { latestSubmission, learnerIdFromCookie, passedExerciseIds } from "@/app/learner";
+import { latestSubmission, passedExerciseIds } from "@/app/learner";
+import { currentLearnerId } from "@/app/session";
 import { DoneBadge } from "@/components/DoneBadge";
 import { checkLessonCompiles, compileLesson } from "@/components/mdx/compile-lesson";
 import { lessonComponents } from "@/components/mdx/lesson-components";
@@ -40,7 +41,7 @@ export default async function LessonPage({ params, searchParams }: Props) {
   const wanted = (await searchParams).exercise;
   const exercise = lesson.exercises.find((e) => e.name === wanted) ?? lesson.exercises[0];
 
-  const learnerId = await learnerIdFromCookie();
+  const learnerId = await currentLearnerId();
   const [Body, passed, latest, course] = await Promise.all([
     compileLesson(lesson),
     passedExerciseIds(learnerId),
