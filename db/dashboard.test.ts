@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClassNameError, createClass, findClassByInvite, getOwnedClass, INVITE_CODE, joinClass, listJoinedClasses, listOwnedClasses, newInviteCode } from "./classes";
 import { createDb, type Db } from "./client";
 import { latestExerciseId, listClassRuns, listRuns, listStanding, starterImageSizes } from "./dashboard";
 import { ensureLearner } from "./learners";
 import { sampleChecks, sampleReport } from "./lifecycle.suite";
+import { DisplayNameError, getLeaderboardChoice, leaderboardRuns, setLeaderboardChoice } from "./leaderboard";
 import { migrateDeploy } from "./migrate-deploy";
 import { createSubmission, finishSubmission, getOwnSubmission } from "./submissions";
 
@@ -93,5 +95,83 @@ describe("learner dashboard data", () => {
       failedChecks: [{ checkId: "small", title: "Small image" }],
     });
     expect(await listClassRuns(db, [])).toEqual([]);
+  });
+});
+
+async function newUser(name = "Ada", role: "learner" | "instructor" = "learner") {
+  const id = randomUUID();
+  await db.user.create({ data: { id, name, email: `${id}@example.test`, role } });
+  return id;
+}
+
+/** A user with a learner (as after sign-up) */
+async function newLearnerUser(name: string) {
+  const userId = await newUser(name);
+  const { id: learnerId } = await db.learner.create({ data: { id: randomUUID(), userId } });
+  return { userId, learnerId };
+}
+
+describe("classes", () => {
+  it("invite codes are 10 unambiguous characters", () => {
+    const codes = new Set(Array.from({ length: 200 }, newInviteCode));
+    expect(codes.size).toBe(200);
+    for (const c of codes) expect(c).toMatch(INVITE_CODE);
+  });
+
+  it("an instructor creates a class, a learner joins it by code (twice is harmless)", async () => {
+    const teacher = await newUser("Teach", "instructor");
+    const made = await createClass(db, teacher, "  Docker   101 ");
+    expect(made).toMatchObject({ name: "Docker 101", members: 0 });
+    await expect(createClass(db, teacher, "   ")).rejects.toThrow(ClassNameError);
+    await expect(createClass(db, teacher, "x".repeat(81))).rejects.toThrow(ClassNameError);
+
+    const ann = await newLearnerUser("Ann");
+    expect(await findClassByInvite(db, made.inviteCode.toLowerCase())).toEqual({ id: made.id, name: "Docker 101", teacher: "Teach" });
+    expect(await joinClass(db, ann.userId, made.inviteCode)).toEqual({ id: made.id, name: "Docker 101" });
+    expect(await joinClass(db, ann.userId, made.inviteCode)).toEqual({ id: made.id, name: "Docker 101" });
+    expect(await joinClass(db, ann.userId, "NOTACODE22")).toBeNull();
+    expect(await joinClass(db, ann.userId, "'; DROP")).toBeNull();
+    expect(await listJoinedClasses(db, ann.userId)).toEqual([{ id: made.id, name: "Docker 101" }]);
+
+    expect((await listOwnedClasses(db, teacher)).map((c) => [c.id, c.members])).toEqual([[made.id, 1]]);
+    const view = await getOwnedClass(db, teacher, made.id);
+    expect(view?.members).toEqual([{ userId: ann.userId, name: "Ann", email: `${ann.userId}@example.test`, joinedAt: expect.any(Date), learnerId: ann.learnerId }]);
+  });
+
+  it("an instructor sees only their own classes and their learners", async () => {
+    const mine = await newUser("Mine", "instructor");
+    const other = await newUser("Other", "instructor");
+    const otherClass = await createClass(db, other, "Not yours");
+    const bo = await newLearnerUser("Bo");
+    await joinClass(db, bo.userId, otherClass.inviteCode);
+
+    expect(await getOwnedClass(db, mine, otherClass.id)).toBeNull();
+    expect(await listOwnedClasses(db, mine)).toEqual([]);
+    expect((await getOwnedClass(db, other, otherClass.id))?.members.map((m) => m.userId)).toEqual([bo.userId]);
+  });
+});
+
+describe("leaderboard data", () => {
+  it("lists passing runs of opted-in learners only, with display names and never emails", async () => {
+    const exerciseId = `lb/${randomUUID()}`;
+    const ann = await newLearnerUser("Ann Real-Name");
+    const bo = await newLearnerUser("Bo");
+    const { id: anonymous } = await ensureLearner(db);
+    await setLeaderboardChoice(db, ann.userId, true, "  Speedy  ");
+    await setLeaderboardChoice(db, bo.userId, false, "Hidden");
+    await expect(setLeaderboardChoice(db, bo.userId, true, "x".repeat(41))).rejects.toThrow(DisplayNameError);
+    expect(await getLeaderboardChoice(db, ann.userId)).toEqual({ optIn: true, displayName: "Speedy" });
+
+    await finished(ann.learnerId, exerciseId, "passed", 700);
+    await finished(ann.learnerId, exerciseId, "failed", 10); // failing runs never count
+    await finished(bo.learnerId, exerciseId, "passed", 1);
+    await finished(anonymous, exerciseId, "passed", 1);
+
+    const { runs, names } = await leaderboardRuns(db, exerciseId);
+    expect(runs).toEqual([{ learnerId: ann.learnerId, imageBytes: 700, at: expect.any(Date) }]);
+    expect([...names]).toEqual([[ann.learnerId, "Speedy"]]);
+
+    await setLeaderboardChoice(db, ann.userId, true, "   ");
+    expect([...(await leaderboardRuns(db, exerciseId)).names]).toEqual([[ann.learnerId, null]]);
   });
 });

@@ -9,7 +9,7 @@ import type { Db } from "./client";
 import { parseJsonColumn } from "./json-column";
 
 /** Only the size of a stored report: history rows need no more, and a partial read stays cheap to validate. */
-const ReportSize = z.object({ sizeBytes: z.number().int().nonnegative() }).nullable();
+export const ReportSize = z.object({ sizeBytes: z.number().int().nonnegative() }).nullable();
 const CheckResults = z.array(CheckResult);
 
 export type RunSummary = {

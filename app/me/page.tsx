@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { learnerDashboard } from "@/app/dashboard-data";
-import { learnerIdFromCookie } from "@/app/learner";
+import { currentLearnerId } from "@/app/session";
 import { ExerciseSizes } from "@/components/dashboard/ExerciseSizes";
 import { RunHistory } from "@/components/dashboard/RunHistory";
 import "@/components/dashboard/dashboard.css";
@@ -12,7 +12,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function LearnerDashboardPage({ searchParams }: Props) {
   const page = Number((await searchParams).page ?? 1);
-  const learnerId = await learnerIdFromCookie();
+  const learnerId = await currentLearnerId();
   const { summary, runs, names } = await learnerDashboard(learnerId, Number.isFinite(page) ? page : 1);
   const tried = summary.exercises.filter((e) => e.attempts > 0 || e.bestImageBytes !== null);
   const lessonPct = Math.round((summary.lessonsDone / Math.max(1, summary.lessonsTotal)) * 100);

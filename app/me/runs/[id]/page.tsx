@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { learnerRun } from "@/app/dashboard-data";
-import { learnerIdFromCookie } from "@/app/learner";
+import { currentLearnerId } from "@/app/session";
 import { RunReport } from "@/components/dashboard/RunReport";
 import "@/components/dashboard/dashboard.css";
 
@@ -12,7 +12,7 @@ type Props = { params: Promise<{ id: string }> };
 
 /** One of the signed-in learner's runs. Someone else's run id is a 404, not a 403: it does not say the run exists. */
 export default async function LearnerRunPage({ params }: Props) {
-  const found = await learnerRun(await learnerIdFromCookie(), (await params).id);
+  const found = await learnerRun(await currentLearnerId(), (await params).id);
   if (!found) notFound();
   const { run, names, href } = found;
   return (
