@@ -4,7 +4,7 @@
  */
 import Link from "next/link";
 import { formatBytes } from "@/lib/report";
-import type { ExerciseLine } from "@/lib/dashboard/learner-summary";
+import { leaderboardHref, type ExerciseLine } from "@/lib/dashboard/learner-summary";
 import { DoneBadge } from "../DoneBadge";
 
 export function ExerciseSizes({ exercises }: { exercises: ExerciseLine[] }) {
@@ -28,6 +28,12 @@ export function ExerciseSizes({ exercises }: { exercises: ExerciseLine[] }) {
               {e.passedAt ? <DoneBadge label="Passed" /> : <span className="badge badge-todo">Not passed yet</span>}
               <span className="cell-sub">
                 {e.attempts} {e.attempts === 1 ? "graded run" : "graded runs"}
+                {e.passedAt ? (
+                  <>
+                    {" · "}
+                    <Link href={leaderboardHref(e.lessonSlug, e.name)}>leaderboard</Link>
+                  </>
+                ) : null}
               </span>
             </div>
             <div className="size-bar">

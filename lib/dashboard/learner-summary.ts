@@ -13,6 +13,8 @@ export type Standing = { exerciseId: string; attempts: number; passedAt: Date | 
 
 export type ExerciseLine = {
   id: string;
+  /** The exercise's folder name (`?exercise=` on the lesson page). */
+  name: string;
   title: string;
   lessonSlug: string;
   lessonTitle: string;
@@ -34,6 +36,7 @@ export type LearnerSummary = {
   exercises: ExerciseLine[];
 };
 
+export const leaderboardHref = (lessonSlug: string, exerciseName: string) => `/leaderboard/${lessonSlug}/${encodeURIComponent(exerciseName)}`;
 export const exerciseHref = (lessonSlug: string, exerciseName: string) => `/lessons/${lessonSlug}?exercise=${encodeURIComponent(exerciseName)}#exercise`;
 
 /** Lessons whose exercises are all passed (a lesson without exercises is never "done", as on the course index). */
@@ -57,6 +60,7 @@ export function learnerSummary(
       const s = byId.get(e.id);
       return {
         id: e.id,
+        name: e.name,
         title: e.title,
         lessonSlug: lesson.slug,
         lessonTitle: lesson.title,
