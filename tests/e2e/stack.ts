@@ -66,6 +66,8 @@ async function waitForHttp(url: string, service: Service, timeoutMs: number): Pr
 
 export type Stack = {
   webUrl: string;
+  /** The web app's and runner's database, for tests that arrange data the UI cannot (e.g. roles). */
+  databaseUrl: string;
   runnerWsUrl: string;
   stopRunner(): Promise<void>;
   /** Stops the runner and starts it again with these variables changed (e.g. APP_ORIGINS). */
@@ -123,6 +125,7 @@ export async function startStack(): Promise<Stack> {
 
   return {
     webUrl,
+    databaseUrl: env.DATABASE_URL!,
     runnerWsUrl,
     stopRunner: () => stopService(runner),
     async restartRunner(overrides) {
