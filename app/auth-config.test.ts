@@ -46,7 +46,8 @@ function setCookies(res: Response): Map<string, string> {
 const email = () => `learner-${crypto.randomUUID()}@example.test`;
 const PASSWORD = "correct horse battery";
 
-describe("accounts through Better Auth", () => {
+// scrypt is deliberately slow, and the machine may be busy: generous bounds, not speed targets.
+describe("accounts through Better Auth", { timeout: 60_000 }, () => {
   it("signs up with a scrypt hash (never the password), role learner, and a session cookie", async () => {
     const address = email();
     const res = await post("/sign-up/email", { name: "Ada", email: address, password: PASSWORD, role: "admin" });
@@ -105,6 +106,24 @@ describe("accounts through Better Auth", () => {
     const out = await post("/sign-out", {}, `stagecraft.session_token=${session}; sc_learner=${anon}`);
     expect(out.status).toBe(200);
     expect(setCookies(out).get("sc_learner")).toBe("");
+  });
+
+  it("marks the session and learner cookies Secure when served over https, and only then", async () => {
+    const secureAuth = createAuth({ db, provider: "sqlite", sharedSecret: "shared-secret-for-tests-0123456789", secure: true, trustedOrigins: ["https://learn.example"] });
+    const { id: anon } = await ensureLearner(db);
+    const res = await secureAuth.handler(
+      new Request("https://learn.example/api/auth/sign-up/email", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://learn.example", cookie: `sc_learner=${anon}` },
+        body: JSON.stringify({ name: "Ada", email: email(), password: PASSWORD }),
+      }),
+    );
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.find((c) => c.startsWith("__Secure-stagecraft.session_token="))).toMatch(/; Secure/i);
+    expect(cookies.find((c) => c.startsWith("sc_learner="))).toMatch(/; Secure/i);
+
+    const plain = await post("/sign-up/email", { name: "Ada", email: email(), password: PASSWORD }, `sc_learner=${(await ensureLearner(db)).id}`);
+    for (const c of plain.headers.getSetCookie()) expect(c).not.toMatch(/; Secure/i);
   });
 
   it("derives its own key from the shared secret", () => {

@@ -1,9 +1,12 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AccountMenu } from "@/components/account/AccountMenu";
 import { LessonLiveReload } from "@/components/LessonLiveReload";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { THEME_BOOT_SCRIPT } from "@/components/theme-boot";
+import { hasRole } from "@/lib/roles";
+import { currentUser } from "./session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -20,7 +23,8 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     // The boot script sets data-theme before first paint, so the server cannot know it.
     <html lang="en" suppressHydrationWarning>
@@ -41,7 +45,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Site" className="site-nav">
             <Link href="/">Course</Link>
             <Link href="/me">Your progress</Link>
+            {/* The instructor dashboard (/instructor) is the dashboards work's page. */}
+            {user && hasRole(user.role, "instructor") ? <Link href="/instructor">Instructor</Link> : null}
             <ThemeToggle />
+            <AccountMenu user={user && { name: user.name, email: user.email, role: user.role }} />
           </nav>
         </header>
         <main id="main">{children}</main>

@@ -16,8 +16,14 @@ export type SessionUser = { id: string; email: string; name: string; role: Role 
 /** The signed-in user, or null. Once per request (React cache), however many callers ask. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const h = await headers();
-  const auth = await getAuth(servedOverHttps(h));
-  const session = await auth.api.getSession({ headers: h });
+  let session;
+  try {
+    session = await (await getAuth(servedOverHttps(h))).api.getSession({ headers: h });
+  } catch (err) {
+    // Every page's header asks; an unreachable database must not take the site down with it.
+    console.error("session lookup failed:", err);
+    return null;
+  }
   if (!session) return null;
   const { id, email, name, role } = session.user;
   // Read on every request from the User row, so a role change applies at once.

@@ -20,3 +20,13 @@ export function writeDraft(exerciseId: string, text: string): void {
     // quota exceeded or storage disabled: the editor still works, the draft is just not kept
   }
 }
+
+/** Forgets every exercise's draft (signing out: the next person at this browser starts clean). */
+export function clearDrafts(): void {
+  try {
+    const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i));
+    for (const k of keys) if (k?.startsWith(key(""))) localStorage.removeItem(k);
+  } catch {
+    // storage disabled: there are no drafts to forget
+  }
+}

@@ -48,4 +48,22 @@ describe("authenticateUpgrade", () => {
       reason: "token expired",
     });
   });
+
+  it("attributes a token to its own learner only: no URL parameter or edited sub can replay it for another", async () => {
+    const opts = { origins, secret };
+    const token = await signToken("learner-a", secret);
+    // Replayed with parameters naming someone else: still, and only, learner A.
+    for (const url of [`/ws?token=${token}&learnerId=learner-b`, `/ws?sub=learner-b&token=${token}`, `/ws?token=${token}&token=x`]) {
+      expect(await authenticateUpgrade(request(url, origins[0]), opts)).toEqual({ ok: true, learnerId: "learner-a" });
+    }
+    // A's signature on a payload edited to say B: refused.
+    const [body, sig] = token.split(".");
+    const payload = JSON.parse(Buffer.from(body!, "base64url").toString("utf8")) as { sub: string; exp: number };
+    const edited = Buffer.from(JSON.stringify({ ...payload, sub: "learner-b" })).toString("base64url");
+    expect(await authenticateUpgrade(request(`/ws?token=${edited}.${sig}`, origins[0]), opts)).toEqual({
+      ok: false,
+      status: 401,
+      reason: "bad signature",
+    });
+  });
 });

@@ -66,7 +66,7 @@ async function waitForHttp(url: string, service: Service, timeoutMs: number): Pr
 
 export type Stack = {
   webUrl: string;
-  /** The web app's and runner's database, for tests that arrange data the UI cannot (e.g. roles). */
+  /** The web app's and runner's database, for tests that set up or inspect rows directly. */
   databaseUrl: string;
   runnerWsUrl: string;
   stopRunner(): Promise<void>;

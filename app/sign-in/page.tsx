@@ -1,0 +1,8 @@
+import type { Metadata } from "next";
+import { AuthPage, authPageTitle, type AuthPageProps } from "@/app/auth-page";
+
+export const metadata: Metadata = { title: authPageTitle("sign-in") };
+
+export default function Page({ searchParams }: AuthPageProps) {
+  return <AuthPage mode="sign-in" searchParams={searchParams} />;
+}
