@@ -3,7 +3,7 @@
  * always comes from the caller's session (cookie or account), never from the URL.
  */
 import "server-only";
-import { getOwnSubmission, latestExerciseId, listRuns, listStanding, starterImageSizes } from "@/db";
+import { getOwnSubmission, latestExerciseId, listClassRuns, listRuns, listStanding, starterImageSizes } from "@/db";
 import { exerciseHref, learnerSummary, type CourseOutline } from "@/lib/dashboard/learner-summary";
 import type { ExerciseNames } from "@/components/dashboard/RunHistory";
 import { getCourse } from "./course";
@@ -28,15 +28,22 @@ export async function courseOutline(): Promise<{ outline: CourseOutline; names: 
 export async function learnerDashboard(learnerId: string | null, page: number) {
   const { outline, names, starters } = await courseOutline();
   if (!learnerId) {
-    return { summary: learnerSummary(outline, [], null), runs: { runs: [], total: 0, page: 1, pageCount: 1 }, names };
+    return { summary: learnerSummary(outline, [], null), runs: { runs: [], total: 0, page: 1, pageCount: 1 }, names, sizeHistory: {} };
   }
-  const [standing, latest, runs, sizes] = await Promise.all([
+  const [standing, latest, runs, sizes, all] = await Promise.all([
     listStanding([learnerId]),
     latestExerciseId(learnerId),
     listRuns(learnerId, page, RUNS_PER_PAGE),
     starterImageSizes(starters),
+    listClassRuns([learnerId]),
   ]);
-  return { summary: learnerSummary(outline, standing, latest, sizes), runs, names };
+  // Graded runs only, oldest first: the sparkline of each exercise's image size.
+  const sizeHistory: Record<string, { bytes: number | null; passed: boolean }[]> = {};
+  for (const r of all) {
+    if (r.state !== "passed" && r.state !== "failed") continue;
+    (sizeHistory[r.exerciseId] ??= []).push({ bytes: r.imageBytes, passed: r.state === "passed" });
+  }
+  return { summary: learnerSummary(outline, standing, latest, sizes), runs, names, sizeHistory };
 }
 
 /** One run of this learner's, with the exercise's names; null when it is not theirs or does not exist. */

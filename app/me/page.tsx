@@ -16,7 +16,7 @@ export default async function LearnerDashboardPage({ searchParams }: Props) {
   const params = await searchParams;
   const page = Number(params.page ?? 1);
   const [learnerId, user] = await Promise.all([currentLearnerId(), currentUser()]);
-  const [{ summary, runs, names }, choice, classes] = await Promise.all([
+  const [{ summary, runs, names, sizeHistory }, choice, classes] = await Promise.all([
     learnerDashboard(learnerId, Number.isFinite(page) ? page : 1),
     user ? getLeaderboardChoice(user.id) : null,
     user ? listJoinedClasses(user.id) : [],
@@ -93,7 +93,7 @@ export default async function LearnerDashboardPage({ searchParams }: Props) {
 
       <section className="dash-section" aria-labelledby="sizes-title">
         <h2 id="sizes-title">Best image per exercise</h2>
-        <ExerciseSizes exercises={tried} />
+        <ExerciseSizes exercises={tried} history={sizeHistory} />
       </section>
 
       <section className="dash-section" id="leaderboard" aria-labelledby="lb-title">

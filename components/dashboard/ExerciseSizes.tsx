@@ -6,8 +6,16 @@ import Link from "next/link";
 import { formatBytes } from "@/lib/report";
 import { leaderboardHref, type ExerciseLine } from "@/lib/dashboard/learner-summary";
 import { DoneBadge } from "../DoneBadge";
+import { SizeSparkline } from "./SizeSparkline";
 
-export function ExerciseSizes({ exercises }: { exercises: ExerciseLine[] }) {
+export function ExerciseSizes({
+  exercises,
+  history = {},
+}: {
+  exercises: ExerciseLine[];
+  /** Image size per graded run, oldest first, by exercise id. */
+  history?: Record<string, { bytes: number | null; passed: boolean }[] | undefined>;
+}) {
   if (exercises.length === 0) return <p className="panel-empty">Nothing here yet: your first passing run puts its image size on this list.</p>;
   const scale = Math.max(1, ...exercises.map((e) => e.starterBytes ?? e.bestImageBytes ?? 0));
   return (
@@ -36,6 +44,7 @@ export function ExerciseSizes({ exercises }: { exercises: ExerciseLine[] }) {
                 ) : null}
               </span>
             </div>
+            <SizeSparkline runs={history[e.id] ?? []} />
             <div className="size-bar">
               {best !== null ? (
                 <>
