@@ -4,6 +4,7 @@
  * is not in one of their classes gives null, which the pages turn into a 404.
  */
 import "server-only";
+import { RunId } from "@/lib/protocol";
 import { getOwnedClass, getOwnSubmission, listClassRuns, listRuns, type OwnedClass } from "@/db";
 import { exerciseStats, learnerExercises, mostFailingChecks, type LearnerExercise } from "@/lib/dashboard/class-stats";
 import { toCsv } from "@/lib/dashboard/csv";
@@ -87,7 +88,7 @@ export async function classLearner(ownerId: string, classId: string, userId: str
 export async function classRun(ownerId: string, classId: string, userId: string, runId: string) {
   const cls = await getOwnedClass(ownerId, classId);
   const member = cls?.members.find((m) => m.userId === userId);
-  if (!cls || !member?.learnerId || !/^[A-Za-z0-9_-]{1,64}$/.test(runId)) return null;
+  if (!cls || !member?.learnerId || !RunId.safeParse(runId).success) return null;
   const run = await getOwnSubmission(member.learnerId, runId);
   if (!run) return null;
   const { names } = await courseOutline();

@@ -3,6 +3,7 @@
  * always comes from the caller's session (cookie or account), never from the URL.
  */
 import "server-only";
+import { RunId } from "@/lib/protocol";
 import { getOwnSubmission, latestExerciseId, listClassRuns, listRuns, listStanding, starterImageSizes } from "@/db";
 import { exerciseHref, learnerSummary, type CourseOutline } from "@/lib/dashboard/learner-summary";
 import type { ExerciseNames } from "@/components/dashboard/RunHistory";
@@ -48,7 +49,7 @@ export async function learnerDashboard(learnerId: string | null, page: number) {
 
 /** One run of this learner's, with the exercise's names; null when it is not theirs or does not exist. */
 export async function learnerRun(learnerId: string | null, runId: string) {
-  if (!learnerId || !/^[A-Za-z0-9_-]{1,64}$/.test(runId)) return null;
+  if (!learnerId || !RunId.safeParse(runId).success) return null;
   const [run, { outline, names }] = await Promise.all([getOwnSubmission(learnerId, runId), courseOutline()]);
   if (!run) return null;
   const lesson = outline.find((l) => l.exercises.some((e) => e.id === run.exerciseId));
