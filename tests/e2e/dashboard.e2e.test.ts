@@ -41,6 +41,12 @@ async function run(page: Page, dockerfile: string): Promise<string> {
   return runAndWait(page);
 }
 
+/** Fails with the offending width when the page scrolls sideways at its current viewport. */
+async function expectFitsWidth(page: Page): Promise<void> {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scroll, `${page.url()} at ${inner}px`).toBeLessThanOrEqual(inner);
+}
+
 /** Signs the context's browser up through Better Auth's endpoint (the same call the sign-up form makes). */
 async function signUp(page: Page, email: string, name: string): Promise<void> {
   const status = await page.evaluate(
@@ -81,6 +87,12 @@ describe("learner dashboard", () => {
     expect(await checks.first().innerText()).toContain("The image builds");
     expect(await page.getByRole("table", { name: /Layers of the final image/ }).count()).toBe(1);
     expect(await page.getByRole("region", { name: "Build log" }).locator("pre").innerText()).toMatch(/#\d+ .*DONE|CACHED/);
+
+    // On a phone the run page and the dashboard (tables as cards) fit the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectFitsWidth(page);
+    await page.goto(`${stack.webUrl}/me`);
+    await expectFitsWidth(page);
 
     // Another browser (another anonymous learner) gets a 404 for the same run URL.
     const stranger = await browser.newContext();
@@ -146,6 +158,10 @@ describe("instructor dashboard", () => {
     expect(await exercises.innerText()).toMatch(/Build the monolith[\s\S]*1 of 1[\s\S]*2[\s\S]*50 %/);
     const failing = await teacher.getByRole("table", { name: "Checks by number of failing runs" }).innerText();
     expect(failing).toMatch(/1 run/);
+
+    await teacher.setViewportSize({ width: 390, height: 844 });
+    await expectFitsWidth(teacher);
+    await teacher.setViewportSize({ width: 1280, height: 900 });
 
     // Drill into the learner and into their passing run: the same report the learner sees.
     await learners.getByRole("link", { name: /Ann/ }).click();
