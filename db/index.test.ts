@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "./client";
 import { DbDataError } from "./json-column";
@@ -46,5 +47,26 @@ describe("capLog", () => {
     expect(capped.truncated).toBe(true);
     expect(capped.text).toBe("ééEND");
     expect(Buffer.byteLength(capped.text)).toBeLessThanOrEqual(8);
+  });
+});
+
+describe("the accounts migration on SQLite", () => {
+  it("keeps existing anonymous learners, their runs and progress while it rebuilds the Learner table", () => {
+    const migrations = path.join(import.meta.dirname, "..", "prisma", "sqlite", "migrations");
+    const sql = (name: string) => readFileSync(path.join(migrations, name, "migration.sql"), "utf8");
+    const file = new Database(path.join(dir, "upgrade.db"));
+    try {
+      file.exec(sql("20261127051945_init"));
+      file.exec(`INSERT INTO "Learner" ("id") VALUES ('learner-before-accounts');
+        INSERT INTO "Submission" ("id", "learnerId", "exerciseId", "dockerfile", "state") VALUES ('run-1', 'learner-before-accounts', 'a/b', 'FROM x', 'passed');
+        INSERT INTO "Progress" ("learnerId", "exerciseId", "attempts", "updatedAt") VALUES ('learner-before-accounts', 'a/b', 2, 0);`);
+      file.exec(sql("20261127100620_accounts-and-classes"));
+      expect(file.prepare(`SELECT "id", "userId" FROM "Learner"`).all()).toEqual([{ id: "learner-before-accounts", userId: null }]);
+      expect(file.prepare(`SELECT "learnerId" FROM "Submission"`).all()).toEqual([{ learnerId: "learner-before-accounts" }]);
+      expect(file.prepare(`SELECT "attempts" FROM "Progress"`).all()).toEqual([{ attempts: 2 }]);
+      expect(file.pragma("foreign_key_check")).toEqual([]);
+    } finally {
+      file.close();
+    }
   });
 });
