@@ -40,10 +40,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <span aria-hidden="true" className="wordmark-mark">
               ▞
             </span>
-            Stagecraft
+            <span className="wordmark-text">Stagecraft</span>
           </Link>
           <nav aria-label="Site" className="site-nav">
             <Link href="/">Course</Link>
+            <Link href="/me">Progress</Link>
             {/* The instructor dashboard (/instructor) is the dashboards work's page. */}
             {user && hasRole(user.role, "instructor") ? <Link href="/instructor">Instructor</Link> : null}
             <ThemeToggle />

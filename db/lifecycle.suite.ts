@@ -8,6 +8,7 @@ import type { CheckResult } from "../lib/checks";
 import type { ImageReport } from "../lib/report";
 import { createDb, type Db } from "./client";
 import { accountsTests } from "./accounts.suite";
+import { dashboardTests } from "./dashboard.suite";
 import { DbDataError } from "./json-column";
 import { ensureLearner } from "./learners";
 import { migrateDeploy } from "./migrate-deploy";
@@ -254,5 +255,6 @@ export function defineLifecycleSuite(name: string, target: SuiteTarget, enabled 
     });
 
     accountsTests(() => db, sampleReport);
+    dashboardTests(() => db, sampleReport, sampleChecks);
   });
 }

@@ -17,7 +17,7 @@ const SHORT_CODE_CHARS = 24;
 let stack: Stack;
 let browser: Browser;
 const course: Lesson[] = await loadCourse("lessons");
-const paths = ["/", "/sign-in", "/sign-up", ...course.map((l) => `/lessons/${l.slug}`)];
+const paths = ["/", "/sign-in", "/sign-up", ...course.map((l) => `/lessons/${l.slug}`), "/me", "/leaderboard/anatomy/split-the-build"];
 
 beforeAll(async () => {
   stack = await startStack();

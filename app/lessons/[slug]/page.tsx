@@ -5,6 +5,7 @@ import { getCourse, getLesson } from "@/app/course";
 import { latestSubmission, passedExerciseIds } from "@/app/learner";
 import { currentLearnerId } from "@/app/session";
 import { DoneBadge } from "@/components/DoneBadge";
+import { leaderboardHref } from "@/lib/dashboard/learner-summary";
 import { checkLessonCompiles, compileLesson } from "@/components/mdx/compile-lesson";
 import { lessonComponents } from "@/components/mdx/lesson-components";
 import { Workbench } from "@/components/workbench/Workbench";
@@ -109,12 +110,17 @@ export default async function LessonPage({ params, searchParams }: Props) {
           </nav>
         ) : null}
         {exercise ? (
-          <Workbench
-            key={exercise.id}
-            exercise={toWorkbenchExercise(exercise)}
-            passed={passed.has(exercise.id)}
-            latest={toLatestSubmissionView(latest)}
-          />
+          <>
+            <Workbench
+              key={exercise.id}
+              exercise={toWorkbenchExercise(exercise)}
+              passed={passed.has(exercise.id)}
+              latest={toLatestSubmissionView(latest)}
+            />
+            <p className="leaderboard-link">
+              <Link href={leaderboardHref(lesson.slug, exercise.name)}>Leaderboard: the smallest passing images →</Link>
+            </p>
+          </>
         ) : (
           <p className="workbench panel-empty">This lesson has no exercise.</p>
         )}
