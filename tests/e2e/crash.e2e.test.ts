@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostProcesses, waitForHostProcess } from "../../sandbox-runner/src/test-support";
 import { CHROMIUM_ARGS, startStack, type Stack } from "./stack";
-import { CLIPBOARD_PERMISSIONS, draftKey, editor, replaceText, status } from "./workbench";
+import { openWorkbench, draftKey, editor, replaceText, status } from "./workbench";
 
 const EXERCISE_DIR = path.resolve(import.meta.dirname, "../../lessons/02-anatomy/exercises/split-the-build");
 const SOLUTION = readFileSync(path.join(EXERCISE_DIR, "solution.Dockerfile"), "utf8");
@@ -36,13 +36,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function openLesson(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: CLIPBOARD_PERMISSIONS });
-  const page = await context.newPage();
-  await page.goto(`${stack.webUrl}/lessons/anatomy`);
-  await editor(page).waitFor({ state: "attached", timeout: 60_000 });
-  return page;
-}
+const openLesson = () => openWorkbench(browser, `${stack.webUrl}/lessons/anatomy`);
 
 const draft = (page: Page) => page.evaluate((key) => localStorage.getItem(key), draftKey(EXERCISE_ID));
 const rerun = (page: Page) => page.getByRole("button", { name: "Re-run" });

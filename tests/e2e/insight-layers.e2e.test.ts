@@ -7,7 +7,7 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, startStack, type Stack } from "./stack";
-import { CLIPBOARD_PERMISSIONS, editor, replaceText, runAndWait } from "./workbench";
+import { openWorkbench, editor, replaceText, runAndWait } from "./workbench";
 
 const EXERCISE_ID = "anatomy/split-the-build";
 
@@ -41,13 +41,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function openLesson(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: CLIPBOARD_PERMISSIONS });
-  const page = await context.newPage();
-  await page.goto(`${stack.webUrl}/lessons/anatomy`);
-  await editor(page).waitFor({ state: "attached", timeout: 60_000 });
-  return page;
-}
+const openLesson = () => openWorkbench(browser, `${stack.webUrl}/lessons/anatomy`);
 
 const insightRegion = (page: Page) => page.getByRole("tablist", { name: "Build insight views" });
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, startStack, type Stack } from "./stack";
-import { CLIPBOARD_PERMISSIONS, draftKey, editor, replaceText, runAndWait } from "./workbench";
+import { openWorkbench, draftKey, editor, replaceText, runAndWait } from "./workbench";
 
 const lessons = path.resolve(import.meta.dirname, "../../lessons");
 const SOLUTION = readFileSync(path.join(lessons, "02-anatomy/exercises/split-the-build/solution.Dockerfile"), "utf8");
@@ -29,13 +29,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function openLesson(url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: CLIPBOARD_PERMISSIONS });
-  const page = await context.newPage();
-  await page.goto(`${stack.webUrl}${url}`);
-  await editor(page).waitFor({ state: "attached", timeout: 60_000 });
-  return page;
-}
+const openLesson = (url: string) => openWorkbench(browser, `${stack.webUrl}${url}`, { width: 1280, height: 900 });
 
 const draft = (page: Page, exerciseId: string) => page.evaluate((key) => localStorage.getItem(key), draftKey(exerciseId));
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, startStack, type Stack } from "./stack";
-import { checkTexts, CLIPBOARD_PERMISSIONS, draftKey, editor, replaceText as replaceEditorText, runAndWait, status } from "./workbench";
+import { checkTexts, openWorkbench, draftKey, editor, replaceText as replaceEditorText, runAndWait, status } from "./workbench";
 
 const EXERCISE_DIR = path.resolve(import.meta.dirname, "../../lessons/02-anatomy/exercises/split-the-build");
 const SOLUTION = readFileSync(path.join(EXERCISE_DIR, "solution.Dockerfile"), "utf8");
@@ -28,13 +28,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function openLesson(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: CLIPBOARD_PERMISSIONS });
-  const page = await context.newPage();
-  await page.goto(`${stack.webUrl}/lessons/anatomy`);
-  await editor(page).waitFor({ state: "attached", timeout: 60_000 });
-  return page;
-}
+const openLesson = () => openWorkbench(browser, `${stack.webUrl}/lessons/anatomy`);
 
 const replaceText = (page: Page, text: string) => replaceEditorText(page, text, EXERCISE_ID);
 

@@ -2,7 +2,7 @@
  * What browser tests do with a lesson's workbench, the way a learner does it: find the editor by
  * its accessible name, replace its text through the keyboard, press Run and wait for the outcome.
  */
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { expect } from "vitest";
 
 /** Browser-context permissions the paste in `replaceText` needs. */
@@ -43,4 +43,16 @@ export async function runAndWait(page: Page, timeoutMs = 240_000): Promise<strin
 /** The check list's own items as text (not the lists inside a check's detail, e.g. timelines). */
 export function checkTexts(page: Page): Promise<string[]> {
   return page.getByRole("list", { name: "Checks" }).locator(":scope > li").allInnerTexts();
+}
+
+/**
+ * Opens a lesson page in a fresh browser context (clipboard allowed, for `replaceText`) and waits
+ * until the editor is there.
+ */
+export async function openWorkbench(browser: Browser, url: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, permissions: CLIPBOARD_PERMISSIONS });
+  const page = await context.newPage();
+  await page.goto(url);
+  await editor(page).waitFor({ state: "attached", timeout: 60_000 });
+  return page;
 }
