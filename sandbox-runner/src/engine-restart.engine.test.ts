@@ -9,7 +9,9 @@
  * (it outlives dockerd) and the build's cache records — is removed before the next run, once the
  * engine answers again, and that run succeeds.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../lib/token";
 import { RUN_LABEL } from "./container-run";
@@ -39,13 +41,18 @@ let database: TempDatabase;
 let started: StartedRunner | null = null;
 let wsUrl: string;
 const notes: string[] = [];
+const execFileP = promisify(execFile);
 
 async function client(learner: string) {
   return connectClient(wsUrl, { origin, token: await signToken(learner, secret) });
 }
 
+/** Whether the machine's engine had its default bridge before this file started a private one. */
+let hostBridgeAtStart = false;
+
 beforeAll(async () => {
   if (unavailable) return;
+  hostBridgeAtStart = /^docker0\s/m.test((await execFileP("ip", ["-br", "link", "show"])).stdout);
   engine = await startPrivateEngine({ images: ["stagecraft/busybox:1.35"], name: "restart" });
   database = await migratedTempDatabase("sc-engine-restart-");
   const port = await freePort();
@@ -111,5 +118,11 @@ describe.skipIf(unavailable)(`Docker engine restarted mid-build${unavailable ? `
     expect(await docker.listContainers({ all: true, filters: { label: [RUN_LABEL] } })).toEqual([]);
     expect(notes.join("\n")).toMatch(/ended 1 build process\(es\) a dropped build left running/);
     c.ws.close();
+  });
+
+  it("leaves the machine's engine alone: its docker0 bridge is still there", async () => {
+    // A private dockerd started with --bridge=none deletes the host's docker0 (seen in CI).
+    const { stdout } = await execFileP("ip", ["-br", "link", "show"]);
+    if (hostBridgeAtStart) expect(stdout).toMatch(/^docker0\s/m);
   });
 });

@@ -1,8 +1,13 @@
 /**
  * A private Docker engine for tests that must stop or restart one: its own `dockerd` (and the
- * containerd it starts) with its own data root, exec root, pid file, socket and cgroup parent, no
- * bridge and no iptables rules, so it shares nothing with the machine's engine and BuildKit's cgroup
- * (`<cgroup parent>/buildkit`) does not collide with the shared engine's. Base images are copied
+ * containerd it starts) with its own data root, exec root, pid file, socket, cgroup parent and
+ * bridge interface, and no iptables rules, so it shares nothing with the machine's engine and
+ * BuildKit's cgroup (`<cgroup parent>/buildkit`) does not collide with the shared engine's.
+ *
+ * Not `--bridge=none`: a dockerd started that way deletes the host's `docker0` link at start-up
+ * (it assumes the default bridge is its own), which silently breaks every bridge-networked
+ * container of the machine's engine until it restarts. The private engine gets a bridge of its
+ * own instead, created here and deleted by `remove()`. Base images are copied
  * in with `docker save | docker load` (no registry). Test-only.
  *
  * `stop()` always ends the whole process group (SIGTERM, then SIGKILL), unmounts what the engine
@@ -54,13 +59,14 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
   const id = path.basename(dir).replace(/^sc-eng-/, "").toLowerCase();
   const cgroupParent = `sc-engine-${opts.name ?? "test"}-${id}`;
   const socketPath = path.join(dir, "docker.sock");
+  const bridge = await createBridge(`scb-${id}`.slice(0, 15));
   const args = [
     `--data-root=${path.join(dir, "data")}`,
     `--exec-root=${path.join(dir, "exec")}`,
     `--pidfile=${path.join(dir, "docker.pid")}`,
     `-H`,
     `unix://${socketPath}`,
-    "--bridge=none",
+    `--bridge=${bridge}`,
     "--iptables=false",
     "--ip-masq=false",
     "--ip6tables=false",
@@ -146,6 +152,7 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
       await unmountUnder(dir);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       await removeCgroups(cgroupParent);
+      await run("ip", ["link", "delete", bridge]).catch(() => undefined);
     },
     logs: () => output.join("").slice(-4000),
   };
@@ -162,6 +169,23 @@ export async function startPrivateEngine(opts: { images?: readonly string[]; nam
     throw err;
   }
   return engine;
+}
+
+/**
+ * A bridge link for a private engine, on a /24 of 10.213.0.0/16 no other link uses. dockerd takes
+ * the bridge's own address as its network's gateway.
+ */
+async function createBridge(name: string): Promise<string> {
+  const { stdout } = await run("ip", ["-4", "-o", "addr", "show"]);
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const net = `10.213.${1 + Math.floor(Math.random() * 250)}`;
+    if (stdout.includes(` ${net}.`)) continue;
+    await run("ip", ["link", "add", "name", name, "type", "bridge"]);
+    await run("ip", ["addr", "add", `${net}.1/24`, "dev", name]);
+    await run("ip", ["link", "set", name, "up"]);
+    return name;
+  }
+  throw new Error("no free 10.213.x.0/24 for a private engine's bridge");
 }
 
 async function processesMentioning(text: string): Promise<number[]> {
