@@ -73,6 +73,9 @@ describe("build insight", () => {
     const page = await openLesson("/lessons/node");
     const id = "node/typescript-service";
     await replaceText(page, NODE_STARTER, id);
+    const problems = page.getByRole("list", { name: "Dockerfile problems" });
+    // Lint runs in a worker after a pause in typing: the fixes exist once the list offers them.
+    await problems.getByRole("button", { name: /exec form/ }).waitFor({ timeout: 30_000 });
     // Monaco's quick-fix menu on the shell-form CMD.
     await page.locator(".view-line", { hasText: "CMD npm start" }).click();
     await page.keyboard.press("ControlOrMeta+.");
@@ -82,7 +85,6 @@ describe("build insight", () => {
     await expect.poll(() => draft(page, id)).toContain('CMD ["npm", "start"]');
 
     // The list under the editor offers the same fixes without a mouse over the squiggle.
-    const problems = page.getByRole("list", { name: "Dockerfile problems" });
     const userFix = problems.getByRole("button", { name: /Run the final stage as node/ });
     await userFix.click();
     await expect.poll(() => draft(page, id)).toMatch(/USER node\n(.*\n)*CMD \["npm", "start"\]/);
